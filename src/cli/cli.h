@@ -1,0 +1,106 @@
+/* sceau command line — shared declarations. */
+#ifndef SCEAU_CLI_H
+#define SCEAU_CLI_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "sceau.h"
+
+/* Exit codes are API (DESIGN.md, man page EXIT STATUS). */
+enum {
+	EXIT_VALID = 0,	  /* valid / done */
+	EXIT_NOT_VALID = 1, /* a document or certificate that is not valid */
+	EXIT_USAGE = 2,	  /* usage or input error; nothing written */
+	EXIT_INTERNAL = 3 /* internal or system error */
+};
+
+/* ---- main.c: command tables --------------------------------------------- */
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+	const char *summary;
+};
+
+/* ---- opts.c: one option table per command ------------------------------- */
+
+#define CLI_MAX_OPTS 24
+
+/* One option; the table ends with a zero entry. `arg` is the value's
+ * placeholder ("DIR"), or NULL for a flag. --help is implicit. */
+struct cli_opt {
+	const char *name;
+	const char *arg;
+	const char *help;
+};
+
+struct cli_spec {
+	const char *name;	/* full command, "pki init" */
+	const char *synopsis;	/* after the name: "--dir ROOT --name NAME [--days N]" */
+	const char *summary;	/* one line */
+	const struct cli_opt *opts;
+	const char *details;	/* paragraphs after the options, or NULL */
+	int min_operands, max_operands;
+};
+
+/* Parsed values, indexed like spec->opts: NULL when not given, "" for a
+ * flag that was given. */
+struct cli_args {
+	const char *val[CLI_MAX_OPTS];
+	char **operands;
+	int n_operands;
+};
+
+/* Parse argv (argv[0] = the command's last word). Returns -1 when the
+ * command should run, else the exit code to return at once: 0 after
+ * printing --help, EXIT_USAGE after printing a usage error. Unknown and
+ * repeated options and a missing value are usage errors. */
+int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_args *args);
+void cli_help(const struct cli_spec *spec, FILE *f);
+/* Print "sceau: <message>", the usage line and a pointer to --help, to
+ * stderr; returns EXIT_USAGE. */
+int cli_usage_error(const struct cli_spec *spec, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Parse a whole decimal number in [min, max] for option `opt`. */
+int cli_parse_int(const struct cli_spec *spec, const char *opt, const char *val, int min, int max,
+		  int *out);
+/* For a table of subcommands: "sceau pki --help" and friends. */
+int cli_dispatch(const char *group, const char *summary, const struct cli_command *cmds,
+		 int argc, char **argv);
+
+/* ---- out.c: messages ------------------------------------------------------ */
+
+/* Print "sceau: <err->msg>" (and `hint` for SCEAU_ERR_EXISTS when given) to
+ * stderr; returns the exit code for the error: 2 for input errors, 3 else. */
+int cli_report(const struct sceau_error *err, const char *exists_hint);
+/* Print "sceau: <message>" to stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A date and time as shown to people: Africa/Casablanca local time. */
+void cli_format_time(time_t t, char *buf, size_t len);
+/* A date only, Casablanca local. */
+void cli_format_date(time_t t, char *buf, size_t len);
+
+/* ---- pass.c: passphrases ---------------------------------------------------- */
+
+/* Held in OpenSSL's secure heap, wiped on release. */
+struct cli_pass {
+	char *buf;
+	size_t len;
+};
+
+/* Obtain a passphrase: from `file` when given, else from the environment
+ * variable `env` when set, else by asking on the terminal (twice when
+ * `confirm`). `what` names the key in the prompt and messages. With no
+ * source and no terminal, fails. Returns 0, or an exit code after printing
+ * why. */
+int cli_pass_get(struct cli_pass *p, const char *file, const char *env, const char *what,
+		 int confirm);
+void cli_pass_release(struct cli_pass *p);
+
+/* ---- commands --------------------------------------------------------------- */
+
+int cmd_pki(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif
