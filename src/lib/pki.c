@@ -108,6 +108,8 @@ static void made_crl(struct sceau_pki_made *made, X509_CRL *crl)
 	made->crl_number = sceau_crl_number(crl);
 	made->crl_next_update = sceau_asn1_time_to_time(X509_CRL_get0_nextUpdate(crl));
 	made->crl_entries = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl));
+	if (made->crl_entries < 0) /* an empty list has no stack at all */
+		made->crl_entries = 0;
 }
 
 enum sceau_err sceau_pki_init(const struct sceau_pki_init_params *p, struct sceau_pki_made *made,

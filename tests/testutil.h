@@ -1,0 +1,51 @@
+/* sceau tests — helpers shared by the Check suites. */
+#ifndef SCEAU_TESTUTIL_H
+#define SCEAU_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+#include <openssl/x509.h>
+
+#include "sceau.h"
+
+/* A fresh private directory under $TMPDIR (or /tmp); remove with tu_rmrf. */
+char *tu_tmpdir(void);
+void tu_rmrf(const char *path);
+/* dir/name, malloc'd. */
+char *tu_path(const char *dir, const char *name);
+int tu_exists(const char *path);
+/* Permission bits of path, or -1. */
+int tu_mode(const char *path);
+/* Whole file, NUL-terminated, malloc'd; NULL when unreadable. */
+char *tu_read(const char *path, size_t *len);
+void tu_write(const char *path, const char *data, size_t len);
+/* Number of entries in a directory, not counting . and .. (-1 on error). */
+int tu_count_entries(const char *dir);
+
+/* A finished child process. */
+struct tu_proc {
+	int status; /* exit code, or 128 + signal */
+	char *out;  /* everything on stdout */
+	char *err;  /* everything on stderr */
+};
+
+/* Run argv (NULL-terminated) in `cwd` (may be NULL) with no controlling
+ * terminal and stdin from /dev/null; `env` (NULL-terminated "K=V", may be
+ * NULL) is added to a cleaned environment without SCEAU_* variables. */
+void tu_run(struct tu_proc *p, const char *cwd, const char *const *env, const char *const *argv);
+void tu_proc_free(struct tu_proc *p);
+
+/* Create a root with the library (passphrase "pw"). */
+void tu_make_root(const char *dir, const char *name, int days, time_t now);
+/* Create a signer under root_dir (both passphrases "pw"). */
+void tu_make_signer(const char *root_dir, const char *dir, const char *name, unsigned programs,
+		    int days, time_t now);
+X509 *tu_load_cert(const char *path);
+X509_CRL *tu_load_crl(const char *path);
+
+/* Run a suite; returns the process exit status. */
+int tu_main(Suite *s);
+
+#endif
