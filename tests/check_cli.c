@@ -138,6 +138,8 @@ START_TEST(test_cli_usage_errors_exit_2_on_stderr)
 		{"pki", "init", "--dir", "a", NULL},	     /* missing --name */
 		{"demo", "--dir", "a", "--dir", NULL},       /* repeated option */
 		{"help", "frobnicate", NULL},		     /* help on unknown command */
+		{"pki", "init", "--na", "R", NULL},	     /* abbreviated option */
+		{"demo", "--di=x", NULL},		     /* abbreviated, with = */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *argv[8] = {SCEAU};
@@ -169,6 +171,13 @@ START_TEST(test_cli_messages_name_the_problem_and_the_subject)
 	tu_proc_free(&p);
 	RUN(&p, NULL, "demo", "--dir", "a", "--dir", "b");
 	ck_assert(has(p.err, "option '--dir' given more than once"));
+	tu_proc_free(&p);
+	RUN(&p, NULL, "pki", "init", "--na", "R");
+	ck_assert(has(p.err, "sceau: unknown option '--na'"));
+	tu_proc_free(&p);
+	/* With no terminal, the message names the sources for the key asked for. */
+	RUN(&p, NULL, "pki", "init", "--dir", "r", "--name", "R");
+	ck_assert(has(p.err, "no passphrase for the new root key 'r/root.key': give --pass-file FILE or set SCEAU_ROOT_PASSPHRASE"));
 	tu_proc_free(&p);
 }
 END_TEST
@@ -307,6 +316,11 @@ START_TEST(test_cli_bad_input_exits_2_and_leaves_nothing)
 		{PASS_ENV, {"pki", "revoke", "--root", "r", "--cert", "s/signer.crt", "--reason", "bored"},
 		 "unknown revocation reason 'bored'"},
 		{PASS_ENV, {"pki", "init", "--dir", "r", "--name", "R"}, "directory 'r' already exists"},
+		{NULL, {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs",
+			"coc"},
+		 "no passphrase for the root key 'r/root.key': give --root-pass-file FILE or set SCEAU_ROOT_PASSPHRASE"},
+		{PASS_ENV, {"pki", "init", "--dir", "r/root.crt", "--name", "R", "--force"},
+		 "'r/root.crt' exists and is not a directory"},
 	};
 	char *crl_before, *crl_after, *crl = NULL;
 
@@ -350,7 +364,18 @@ START_TEST(test_cli_pass_files_and_root_passphrase_apart)
 	OPENSSL(&p, "pkey", "-in", "r/root.key", "-passin", "pass:root secret", "-noout");
 	ck_assert_msg(p.status == 0, "%s", p.err);
 	tu_proc_free(&p);
-	/* SCEAU_ROOT_PASSPHRASE for the root, SCEAU_PASSPHRASE for the new key. */
+	/* SCEAU_ROOT_PASSPHRASE for the root, SCEAU_PASSPHRASE for the new key;
+	 * pki init takes SCEAU_ROOT_PASSPHRASE too, so both commands agree. */
+	{
+		const char *env[] = {"SCEAU_ROOT_PASSPHRASE=rootpw", "SCEAU_PASSPHRASE=other", NULL};
+		const char *argv[] = {SCEAU, "pki", "init", "--dir", "r2", "--name", "R2", NULL};
+		tu_run(&p, tmp, env, argv);
+		ck_assert_msg(p.status == 0, "%s", p.err);
+		tu_proc_free(&p);
+		OPENSSL(&p, "pkey", "-in", "r2/root.key", "-passin", "pass:rootpw", "-noout");
+		ck_assert_msg(p.status == 0, "%s", p.err);
+		tu_proc_free(&p);
+	}
 	{
 		const char *env[] = {"SCEAU_ROOT_PASSPHRASE=root secret", "SCEAU_PASSPHRASE=two",
 				     NULL};
@@ -390,6 +415,20 @@ START_TEST(test_cli_force_and_default_signer_directory)
 	d = tu_path(tmp, "keys/bureau-veritas-maroc/signer.crt");
 	ck_assert(tu_exists(d));
 	free(d);
+	RUN(&p, PASS_ENV, "pki", "signer", "--root", "r", "--name", "T\xc3\x9cV Rheinland",
+	    "--programs", "coc");
+	ck_assert_msg(p.status == 0, "%s", p.err);
+	tu_proc_free(&p);
+	d = tu_path(tmp, "keys/tuv-rheinland/signer.crt");
+	ck_assert(tu_exists(d));
+	free(d);
+	/* Re-issuing keeps the old certificate and says how to revoke it. */
+	RUN(&p, PASS_ENV, "pki", "signer", "--root", "r", "--dir", "keys/tuv-rheinland", "--name",
+	    "TUV", "--programs", "halal", "--force");
+	ck_assert_msg(p.status == 0, "%s", p.err);
+	ck_assert(has(p.out, "re-issued signer 'TUV'"));
+	ck_assert(has(p.out, "sceau pki revoke --root r --cert keys/tuv-rheinland/signer-"));
+	tu_proc_free(&p);
 }
 END_TEST
 

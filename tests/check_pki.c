@@ -170,12 +170,43 @@ START_TEST(test_init_force_replaces_only_its_own_files)
 	after = tu_read(crt, NULL);
 	ck_assert_str_ne(before, after);
 	ck_assert(tu_exists(keep));
-	ck_assert_int_eq(tu_count_entries(dir), 4); /* 3 files + keep.txt, no staging */
+	/* The replaced certificate is kept under its serial. */
+	ck_assert_int_eq(strncmp(made.kept, "root-", 5), 0);
+	{
+		char *kept = tu_path(dir, made.kept), *old = tu_read(kept, NULL);
+		ck_assert_str_eq(old, before);
+		free(old);
+		free(kept);
+	}
+	ck_assert_int_eq(tu_count_entries(dir), 5); /* 3 files, kept, keep.txt; no staging */
 	free(before);
 	free(after);
 	free(dir);
 	free(keep);
 	free(crt);
+}
+END_TEST
+
+START_TEST(test_init_force_refuses_a_file_or_symlink)
+{
+	char *file = tu_path(tmp, "file"), *real = tu_path(tmp, "real");
+	char *link = tu_path(tmp, "link");
+	struct sceau_pki_init_params p = root_params(file);
+	struct sceau_error err = {0};
+
+	tu_write(file, "x", 1);
+	ck_assert_int_eq(mkdir(real, 0700), 0);
+	ck_assert_int_eq(symlink("real", link), 0);
+	p.force = 1;
+	ck_assert_int_eq(sceau_pki_init(&p, NULL, &err), SCEAU_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is not a directory"));
+	p.dir = link;
+	ck_assert_int_eq(sceau_pki_init(&p, NULL, &err), SCEAU_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is a symbolic link"));
+	ck_assert_int_eq(tu_count_entries(real), 0);
+	free(file);
+	free(real);
+	free(link);
 }
 END_TEST
 
@@ -353,7 +384,10 @@ START_TEST(test_signer_certificate_has_the_signer_profile)
 	ck_assert_ptr_nonnull(X509_get0_authority_key_id(x));
 	ck_assert_int_eq(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(x),
 					       X509_get0_subject_key_id(r)), 0);
-	ck_assert_int_le(llabs((long long)(made.not_after - made.not_before - 1095L * DAY)), 1);
+	/* Backdated a little against slow clocks; the term counts from issue. */
+	ck_assert_int_le(llabs((long long)(made.not_after - made.not_before - 1095L * DAY -
+					   SCEAU_BACKDATE_SECONDS)), 1);
+	ck_assert_int_le(llabs((long long)(made.not_before - (time(NULL) - SCEAU_BACKDATE_SECONDS))), 5);
 
 	/* chain.pem: the signer, then the root. */
 	pem = tu_read(chain, NULL);
@@ -500,10 +534,14 @@ START_TEST(test_signer_refuses_an_existing_directory_unless_forced)
 	ck_assert_str_eq(before, after);
 	free(after);
 	p.force = 1;
-	ck_assert_msg(sceau_pki_signer(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
+	{
+		struct sceau_pki_made made;
+		ck_assert_msg(sceau_pki_signer(&p, &made, &err) == SCEAU_OK, "%s", err.msg);
+		ck_assert_int_eq(strncmp(made.kept, "signer-", 7), 0);
+	}
 	after = tu_read(crt, NULL);
 	ck_assert_str_ne(before, after);
-	ck_assert_int_eq(tu_count_entries(dir), 3);
+	ck_assert_int_eq(tu_count_entries(dir), 4); /* 3 files and the kept certificate */
 	free(before);
 	free(after);
 	free(root);
@@ -703,6 +741,7 @@ int main(void)
 	tcase_add_test(tc, test_init_key_loads_with_its_passphrase_only);
 	tcase_add_test(tc, test_init_refuses_an_existing_directory);
 	tcase_add_test(tc, test_init_force_replaces_only_its_own_files);
+	tcase_add_test(tc, test_init_force_refuses_a_file_or_symlink);
 	tcase_add_test(tc, test_init_creates_missing_parents_privately);
 	tcase_add_test(tc, test_init_rejects_bad_values_and_writes_nothing);
 	tcase_add_test(tc, test_init_accepts_an_arabic_name);

@@ -172,6 +172,29 @@ START_TEST(test_check_revoked_signer_is_revoked_with_reason)
 }
 END_TEST
 
+START_TEST(test_check_revoked_wins_over_expired)
+{
+	char *rdir = tu_path(tmp, "root"), *scrt = tu_path(tmp, "signer/signer.crt");
+	char *cpath = tu_path(rdir, "crl.pem");
+	struct sceau_pki_revoke_params p = {.root_dir = rdir, .root_pass = "pw", .root_pass_len = 2,
+					    .cert_path = scrt, .crl_days = 30};
+	struct sceau_error err = {0};
+	struct sceau_verdict v;
+	X509_CRL *newer;
+
+	make_pki(0, 3650, 30, COC | HALAL);
+	ck_assert_msg(sceau_pki_revoke(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
+	newer = tu_load_crl(cpath);
+	v = check(signer, root, newer, SCEAU_PROGRAM_COC, time(NULL) + 60 * DAY);
+	ck_assert_int_eq(v.code, SCEAU_VERDICT_REVOKED);
+	ck_assert_ptr_nonnull(strstr(v.reason, "(unspecified)"));
+	X509_CRL_free(newer);
+	free(rdir);
+	free(scrt);
+	free(cpath);
+}
+END_TEST
+
 START_TEST(test_check_expired_and_not_yet_valid)
 {
 	struct sceau_verdict v;
@@ -182,6 +205,9 @@ START_TEST(test_check_expired_and_not_yet_valid)
 	ck_assert_ptr_nonnull(strstr(v.reason, "signer certificate 'Check Body' expired on"));
 	v = check(signer, root, crl, SCEAU_PROGRAM_COC, time(NULL) - 2 * DAY);
 	ck_assert_int_eq(v.code, SCEAU_VERDICT_NOT_YET_VALID);
+	/* A verifier whose clock is a minute slow still accepts a fresh signer. */
+	v = check(signer, root, crl, SCEAU_PROGRAM_COC, time(NULL) - 60);
+	ck_assert_msg(v.code == SCEAU_VERDICT_VALID, "%s", v.reason);
 }
 END_TEST
 
@@ -235,6 +261,7 @@ int main(void)
 	tcase_add_test(tc, test_check_signer_of_another_root_is_untrusted);
 	tcase_add_test(tc, test_check_forged_signer_certificate_is_untrusted);
 	tcase_add_test(tc, test_check_revoked_signer_is_revoked_with_reason);
+	tcase_add_test(tc, test_check_revoked_wins_over_expired);
 	tcase_add_test(tc, test_check_expired_and_not_yet_valid);
 	tcase_add_test(tc, test_check_expired_root_expires_the_signer);
 	tcase_add_test(tc, test_check_a_ca_is_not_a_document_signer);

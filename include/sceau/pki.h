@@ -10,7 +10,12 @@
  *   SIGNER/chain.pem   signer.crt followed by root.crt
  * Directories that sceau creates are mode 0700; key files are created with
  * O_CREAT|O_EXCL|O_NOFOLLOW. Each operation writes into a private staging
- * directory and renames into place, so a failure leaves nothing behind.
+ * directory and renames it into place, so a failure leaves nothing behind.
+ * With force, an existing directory keeps its other files, the previous
+ * certificate is kept as <kind>-<SERIAL>.crt (so it can still be revoked),
+ * and the new files are renamed in one by one: a failure part-way through
+ * that loop (a full disk) can leave old and new files side by side, and
+ * the error says how many were replaced.
  *
  * Passphrases are passed as (pointer, length) and never copied by the
  * library beyond what OpenSSL needs for the key derivation. */
@@ -41,6 +46,10 @@ extern "C" {
 #define SCEAU_SIGNER_DAYS_DEFAULT 1095 /* 3 years */
 #define SCEAU_CRL_DAYS_DEFAULT 30
 #define SCEAU_DAYS_MAX 36500 /* 100 years: bigger is a typo */
+/* notBefore is set this far before the moment of issue, so a verifier whose
+ * clock is a few minutes slow does not call a fresh certificate not yet
+ * valid. notAfter counts from the moment of issue. */
+#define SCEAU_BACKDATE_SECONDS 300
 
 /* scrypt work factor for keys at rest: N = 2^14, r = 8 (16 MiB), p = 4.
  * N stays at 2^14 because OpenSSL (and so `openssl pkey`) refuses to derive
@@ -78,11 +87,12 @@ struct sceau_pki_made {
 	long crl_number;	/* the CRL written */
 	time_t crl_next_update;
 	int crl_entries;	/* revoked certificates listed in it */
+	char kept[96];		/* force: where the replaced certificate was kept, or "" */
 };
 
 struct sceau_pki_init_params {
 	const char *dir;  /* directory to create */
-	const char *name; /* subject common name, 1..64 bytes of UTF-8 */
+	const char *name; /* subject common name, 1..64 characters of UTF-8 */
 	int days;	  /* certificate validity, 1..SCEAU_DAYS_MAX */
 	int crl_days;	  /* CRL next update, 1..SCEAU_DAYS_MAX */
 	int force;	  /* replace root.* and crl.pem in an existing dir */
@@ -103,7 +113,7 @@ struct sceau_pki_signer_params {
 	const char *root_pass; /* passphrase of root.key */
 	size_t root_pass_len;
 	const char *dir;       /* directory to create */
-	const char *name;      /* subject common name, 1..64 bytes of UTF-8 */
+	const char *name;      /* subject common name, 1..64 characters of UTF-8 */
 	unsigned programs;     /* SCEAU_PROGRAM_BIT mask, at least one */
 	int days;	       /* validity, 1..SCEAU_DAYS_MAX, cut at the root's end */
 	int force;
@@ -188,6 +198,8 @@ SCEAU_EXPORT unsigned sceau_cert_programs(const X509 *cert);
  *   revoked        the serial is on the CRL (whatever the revocation date:
  *                  a signing time claimed by the signer proves nothing)
  *   expired / not_yet_valid   the signer or the root at `at`
+ * in this order of precedence: untrusted (path), revoked, expired or
+ * not_yet_valid, untrusted (programme).
  * Errors are reserved for failures to reach a verdict (bad arguments,
  * out of memory). The CRL's own next update is not judged here. */
 SCEAU_EXPORT enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,

@@ -89,13 +89,20 @@ struct cli_pass {
 	size_t len;
 };
 
-/* Obtain a passphrase: from `file` when given, else from the environment
- * variable `env` when set, else by asking on the terminal (twice when
- * `confirm`). `what` names the key in the prompt and messages. With no
- * source and no terminal, fails. Returns 0, or an exit code after printing
- * why. */
-int cli_pass_get(struct cli_pass *p, const char *file, const char *env, const char *what,
-		 int confirm);
+/* One place a passphrase may come from: a file (given on the command line,
+ * NULL when not) or an environment variable. */
+struct cli_pass_src {
+	const char *file;
+	const char *env;
+};
+
+/* Obtain a passphrase from the first of the `n` sources in `srcs` that has
+ * one (a non-NULL file always counts; {NULL, NULL} is skipped), else by
+ * asking on the terminal (twice when `confirm`). `what` names the key in
+ * the prompt; `hint` tells how to give it when there is no terminal.
+ * Returns 0, or an exit code after printing why. */
+int cli_pass_get(struct cli_pass *p, const struct cli_pass_src *srcs, size_t n,
+		 const char *what, const char *hint, int confirm);
 void cli_pass_release(struct cli_pass *p);
 
 /* ---- commands --------------------------------------------------------------- */

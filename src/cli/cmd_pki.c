@@ -8,13 +8,18 @@
 #include "cli.h"
 
 #define DEFAULT_ROOT "keys/root"
+#define ROOT_PASS_HINT "give --pass-file FILE or set SCEAU_ROOT_PASSPHRASE"
 
-static const char pass_details[] =
-	"Passphrases never come from the command line. sceau reads the passphrase of\n"
-	"a key it creates from --pass-file FILE (first line), else SCEAU_PASSPHRASE,\n"
-	"else asks twice on the terminal. The root key's passphrase comes from\n"
-	"--root-pass-file, else SCEAU_ROOT_PASSPHRASE, else the same sources as above,\n"
-	"else one question on the terminal.\n";
+static const char init_details[] =
+	"Passphrases never come from the command line. The new root key's passphrase\n"
+	"comes from --pass-file FILE (its first line), else SCEAU_ROOT_PASSPHRASE,\n"
+	"else SCEAU_PASSPHRASE, else the terminal (asked twice).\n";
+static const char signer_details[] =
+	"Passphrases never come from the command line. The new signer key's\n"
+	"passphrase comes from --pass-file FILE (its first line), else\n"
+	"SCEAU_PASSPHRASE, else the terminal (asked twice). The root key's comes\n"
+	"from --root-pass-file FILE, else SCEAU_ROOT_PASSPHRASE, else --pass-file,\n"
+	"else SCEAU_PASSPHRASE, else the terminal.\n";
 
 /* ---- sceau pki init ------------------------------------------------------ */
 
@@ -33,7 +38,7 @@ static const struct cli_spec init_spec = {
 	"Create the programme's root CA: a P-256 key (encrypted), a self-signed\n"
 	"certificate and an empty revocation list, in ROOT/root.key, ROOT/root.crt\n"
 	"and ROOT/crl.pem.",
-	init_opts, pass_details, 0, 0};
+	init_opts, init_details, 0, 0};
 
 static void show_file(const char *dir, const char *file, const char *what)
 {
@@ -72,8 +77,13 @@ static int pki_init(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	snprintf(line, sizeof(line), "the new root key '%s/%s'", p.dir, SCEAU_ROOT_KEY_FILE);
-	if ((ret = cli_pass_get(&pass, a.val[I_PASS_FILE], "SCEAU_PASSPHRASE", line, 1)) != 0)
-		return ret;
+	{
+		const struct cli_pass_src src[] = {{a.val[I_PASS_FILE], NULL},
+						   {NULL, "SCEAU_ROOT_PASSPHRASE"},
+						   {NULL, "SCEAU_PASSPHRASE"}};
+		if ((ret = cli_pass_get(&pass, src, 3, line, ROOT_PASS_HINT, 1)) != 0)
+			return ret;
+	}
 	p.pass = pass.buf;
 	p.pass_len = pass.len;
 	ret = sceau_pki_init(&p, &made, &err);
@@ -90,6 +100,8 @@ static int pki_init(int argc, char **argv)
 		 to);
 	show_file(p.dir, SCEAU_ROOT_CERT_FILE, line);
 	show_file(p.dir, SCEAU_ROOT_KEY_FILE, "private key (P-256), encrypted, mode 0600");
+	if (made.kept[0])
+		show_file(p.dir, made.kept, "the replaced root certificate, kept");
 	snprintf(line, sizeof(line), "revocation list #%ld, empty, next update %s",
 		 made.crl_number, next);
 	show_file(p.dir, SCEAU_ROOT_CRL_FILE, line);
@@ -119,7 +131,7 @@ static const struct cli_spec signer_spec = {
 	"Authorise a certification body: a P-256 key (encrypted) and a certificate\n"
 	"issued by the root that names the programmes the body may sign, in\n"
 	"SIGNER/signer.key, SIGNER/signer.crt and SIGNER/chain.pem (signer + root).",
-	signer_opts, pass_details, 0, 0};
+	signer_opts, signer_details, 0, 0};
 
 /* keys/<name as lowercase ASCII words joined by '-'>, or NULL. */
 static char *default_signer_dir(const char *name)
@@ -127,8 +139,13 @@ static char *default_signer_dir(const char *name)
 	char slug[65];
 	size_t n = 0;
 
-	for (const char *p = name; *p && n < sizeof(slug) - 1; p++) {
-		unsigned char c = (unsigned char)*p;
+	/* U+00C0..U+00FF as ASCII, so "TÜV Rheinland" gives tuv-rheinland. */
+	static const char latin1[] = "AAAAAAACEEEEIIIIDNOOOOO-OUUUUYTsaaaaaaaceeeeiiiidnooooo-ouuuuyty";
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && n < sizeof(slug) - 1; p++) {
+		unsigned char c = *p;
+		if (c == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf)
+			c = (unsigned char)latin1[*++p - 0x80];
 		if (c < 0x80 && isalnum(c))
 			slug[n++] = (char)tolower(c);
 		else if (n > 0 && slug[n - 1] != '-')
@@ -149,13 +166,13 @@ static char *default_signer_dir(const char *name)
 
 /* The root passphrase: its own sources first, then the signer's. */
 static int root_pass(struct cli_pass *pass, const char *root_file, const char *file,
-		     const char *what)
+		     const char *what, const char *hint)
 {
-	if (root_file)
-		return cli_pass_get(pass, root_file, NULL, what, 0);
-	if (getenv("SCEAU_ROOT_PASSPHRASE"))
-		return cli_pass_get(pass, NULL, "SCEAU_ROOT_PASSPHRASE", what, 0);
-	return cli_pass_get(pass, file, "SCEAU_PASSPHRASE", what, 0);
+	const struct cli_pass_src src[] = {
+		{root_file, NULL}, {NULL, "SCEAU_ROOT_PASSPHRASE"}, {file, NULL},
+		{NULL, "SCEAU_PASSPHRASE"}};
+
+	return cli_pass_get(pass, src, 4, what, hint, 0);
 }
 
 /* Check a root directory looks usable before asking for its passphrase. */
@@ -220,11 +237,17 @@ static int pki_signer(int argc, char **argv)
 		goto out;
 	}
 	snprintf(line, sizeof(line), "the root key '%s/%s'", p.root_dir, SCEAU_ROOT_KEY_FILE);
-	if ((ret = root_pass(&rpass, a.val[S_ROOT_PASS_FILE], a.val[S_PASS_FILE], line)) != 0)
+	if ((ret = root_pass(&rpass, a.val[S_ROOT_PASS_FILE], a.val[S_PASS_FILE], line,
+			     "give --root-pass-file FILE or set SCEAU_ROOT_PASSPHRASE")) != 0)
 		goto out;
 	snprintf(line, sizeof(line), "the new signer key '%s/%s'", p.dir, SCEAU_SIGNER_KEY_FILE);
-	if ((ret = cli_pass_get(&pass, a.val[S_PASS_FILE], "SCEAU_PASSPHRASE", line, 1)) != 0)
-		goto out;
+	{
+		const struct cli_pass_src src[] = {{a.val[S_PASS_FILE], NULL},
+						   {NULL, "SCEAU_PASSPHRASE"}};
+		if ((ret = cli_pass_get(&pass, src, 2, line,
+					"give --pass-file FILE or set SCEAU_PASSPHRASE", 1)) != 0)
+			goto out;
+	}
 	p.root_pass = rpass.buf;
 	p.root_pass_len = rpass.len;
 	p.pass = pass.buf;
@@ -243,6 +266,11 @@ static int pki_signer(int argc, char **argv)
 	show_file(p.dir, SCEAU_SIGNER_CERT_FILE, line);
 	show_file(p.dir, SCEAU_SIGNER_KEY_FILE, "private key (P-256), encrypted, mode 0600");
 	show_file(p.dir, SCEAU_SIGNER_CHAIN_FILE, "signer and root certificates");
+	if (made.kept[0]) {
+		show_file(p.dir, made.kept, "the replaced certificate, kept: it stays valid");
+		printf("revoke it unless it should stay valid: sceau pki revoke --root %s --cert %s/%s\n",
+		       p.root_dir, p.dir, made.kept);
+	}
 	ret = EXIT_VALID;
 out:
 	cli_pass_release(&pass);
@@ -317,11 +345,7 @@ static int crl_command(const struct cli_spec *spec, int revoke, int argc, char *
 	if ((ret = check_root_dir(p.root_dir)) >= 0)
 		return ret;
 	snprintf(what, sizeof(what), "the root key '%s/%s'", p.root_dir, SCEAU_ROOT_KEY_FILE);
-	if (pass_file)
-		ret = cli_pass_get(&pass, pass_file, NULL, what, 0);
-	else
-		ret = root_pass(&pass, NULL, NULL, what);
-	if (ret != 0)
+	if ((ret = root_pass(&pass, pass_file, NULL, what, ROOT_PASS_HINT)) != 0)
 		return ret;
 	p.root_pass = pass.buf;
 	p.root_pass_len = pass.len;

@@ -74,6 +74,29 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_arg
 	longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
 	longopts[n + 1] = (struct option){0};
 
+	/* getopt_long accepts any unambiguous prefix ("--na" for "--name"); an
+	 * abbreviation would become interface by accident, so insist on whole
+	 * names. Values that look like options are skipped as getopt would. */
+	for (int k = 1; k < argc; k++) {
+		const char *t = argv[k], *eq;
+		size_t len, i;
+		if (!strcmp(t, "--"))
+			break;
+		if (strncmp(t, "--", 2) != 0)
+			continue;
+		eq = strchr(t, '=');
+		len = eq ? (size_t)(eq - t - 2) : strlen(t + 2);
+		for (i = 0; i <= n; i++) {
+			const char *name = i < n ? spec->opts[i].name : "help";
+			if (strlen(name) == len && !strncmp(name, t + 2, len))
+				break;
+		}
+		if (i > n)
+			return cli_usage_error(spec, "unknown option '%.*s'", (int)len + 2, t);
+		if (i < n && spec->opts[i].arg && !eq)
+			k++;
+	}
+
 	opterr = 0;
 	optind = 0; /* glibc: start afresh, this may be a second parse */
 	for (;;) {

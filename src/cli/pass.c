@@ -143,7 +143,7 @@ out:
 	return ret;
 }
 
-static int from_tty(struct cli_pass *p, const char *what, int confirm)
+static int from_tty(struct cli_pass *p, const char *what, const char *hint, int confirm)
 {
 	struct cli_pass again = {0};
 	char prompt[256];
@@ -151,9 +151,7 @@ static int from_tty(struct cli_pass *p, const char *what, int confirm)
 	int ret = EXIT_USAGE;
 
 	if (fd < 0 || !isatty(fd)) {
-		cli_warn("no passphrase for %s: give --pass-file FILE or set SCEAU_PASSPHRASE "
-			 "(there is no terminal to ask on)",
-			 what);
+		cli_warn("no passphrase for %s: %s (there is no terminal to ask on)", what, hint);
 		if (fd >= 0)
 			close(fd);
 		return EXIT_USAGE;
@@ -189,18 +187,21 @@ out:
 	return ret;
 }
 
-int cli_pass_get(struct cli_pass *p, const char *file, const char *env, const char *what,
-		 int confirm)
+int cli_pass_get(struct cli_pass *p, const struct cli_pass_src *srcs, size_t n,
+		 const char *what, const char *hint, int confirm)
 {
-	const char *val;
-
 	memset(p, 0, sizeof(*p));
-	if (file)
-		return from_file(p, file, what);
-	val = env ? getenv(env) : NULL;
-	if (val) {
+	for (const struct cli_pass_src *s = srcs; s < srcs + n; s++) {
+		const char *val;
+
+		if (!s->file && !s->env)
+			continue; /* an option that was not given */
+		if (s->file)
+			return from_file(p, s->file, what);
+		if (!(val = getenv(s->env)))
+			continue;
 		if (!*val) {
-			cli_warn("%s is set but empty", env);
+			cli_warn("%s is set but empty", s->env);
 			return EXIT_USAGE;
 		}
 		if (take_line(p, val, strlen(val)) < 0) {
@@ -209,5 +210,5 @@ int cli_pass_get(struct cli_pass *p, const char *file, const char *env, const ch
 		}
 		return 0;
 	}
-	return from_tty(p, what, confirm);
+	return from_tty(p, what, hint, confirm);
 }

@@ -106,7 +106,7 @@ static enum sceau_err make_base(EVP_PKEY *key, const char *name, time_t now, int
 	if (!X509_set_version(x, X509_VERSION_3) ||
 	    !X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, (const unsigned char *)name,
 					-1, -1, 0) ||
-	    !X509_time_adj_ex(X509_getm_notBefore(x), 0, 0, &now) ||
+	    !X509_time_adj_ex(X509_getm_notBefore(x), 0, -SCEAU_BACKDATE_SECONDS, &now) ||
 	    !X509_time_adj_ex(X509_getm_notAfter(x), days, 0, &now) || !X509_set_pubkey(x, key)) {
 		ret = sceau_fail_ssl(err, SCEAU_ERR_CRYPTO, "cannot build the certificate");
 		goto fail;

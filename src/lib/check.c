@@ -30,32 +30,41 @@ static void subject_cn(X509 *x, char *buf, size_t len)
 		snprintf(buf, len, "(no common name)");
 }
 
-/* Turn an X509_verify_cert failure into a verdict. */
+/* Turn an X509_verify_cert failure (times not checked) into a verdict. */
 static void path_verdict(X509_STORE_CTX *ctx, struct sceau_verdict *v)
 {
 	int e = X509_STORE_CTX_get_error(ctx);
 	int depth = X509_STORE_CTX_get_error_depth(ctx);
 	X509 *bad = X509_STORE_CTX_get_current_cert(ctx);
-	const char *who = depth == 0 ? "signer certificate" : "root certificate";
-	char date[40], cn[128] = "";
+	char cn[128] = "";
 
 	if (bad)
 		subject_cn(bad, cn, sizeof(cn));
-	switch (e) {
-	case X509_V_ERR_CERT_HAS_EXPIRED:
-		fmt_date(bad ? X509_get0_notAfter(bad) : NULL, date, sizeof(date));
+	sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
+			  "%s '%s' does not chain to the trusted root: %s",
+			  depth == 0 ? "signer certificate" : "certificate", cn,
+			  X509_verify_cert_error_string(e));
+}
+
+/* Validity of one certificate at `at`; returns 1 and sets a verdict when
+ * it is outside. */
+static int time_verdict(X509 *x, const char *who, time_t at, struct sceau_verdict *v)
+{
+	char date[40], cn[128];
+
+	subject_cn(x, cn, sizeof(cn));
+	if (X509_cmp_time(X509_get0_notAfter(x), &at) < 0) {
+		fmt_date(X509_get0_notAfter(x), date, sizeof(date));
 		sceau_verdict_set(v, SCEAU_VERDICT_EXPIRED, "%s '%s' expired on %s", who, cn, date);
-		break;
-	case X509_V_ERR_CERT_NOT_YET_VALID:
-		fmt_date(bad ? X509_get0_notBefore(bad) : NULL, date, sizeof(date));
+		return 1;
+	}
+	if (X509_cmp_time(X509_get0_notBefore(x), &at) > 0) {
+		fmt_date(X509_get0_notBefore(x), date, sizeof(date));
 		sceau_verdict_set(v, SCEAU_VERDICT_NOT_YET_VALID, "%s '%s' is valid only from %s", who,
 				  cn, date);
-		break;
-	default:
-		sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED, "%s '%s' does not chain to the trusted root: %s",
-				  who, cn, X509_verify_cert_error_string(e));
-		break;
+		return 1;
 	}
+	return 0;
 }
 
 static void revoked_verdict(X509_REVOKED *entry, struct sceau_verdict *v, const char *cn)
@@ -96,7 +105,11 @@ enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
 		ret = sceau_fail_ssl(err, SCEAU_ERR_NOMEM, "cannot prepare certificate checking");
 		goto out;
 	}
-	X509_STORE_CTX_set_time(ctx, 0, at);
+	/* Path first, without times: a certificate that does not chain is
+	 * untrusted whatever its dates; one that does is judged on revocation
+	 * before validity, so a revoked signer reads "revoked" even after its
+	 * end date. */
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
 	if (X509_verify_cert(ctx) != 1) {
 		path_verdict(ctx, v);
 		ret = SCEAU_OK;
@@ -130,6 +143,11 @@ enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
 			ret = SCEAU_OK;
 			goto out;
 		}
+	}
+	if (time_verdict(signer, "signer certificate", at, v) ||
+	    time_verdict(root, "root certificate", at, v)) {
+		ret = SCEAU_OK;
+		goto out;
 	}
 	if (!(sceau_cert_programs(signer) & SCEAU_PROGRAM_BIT(program))) {
 		sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,

@@ -242,8 +242,12 @@ enum sceau_err sceau_outdir_begin(struct sceau_outdir *od, const char *dir, int 
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 
 	if (lstat(od->final, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return sceau_fail(err, SCEAU_ERR_INVALID,
+					  "'%s' is a symbolic link: give the directory itself",
+					  od->final);
 		if (!S_ISDIR(st.st_mode))
-			return sceau_fail(err, SCEAU_ERR_EXISTS, "'%s' exists and is not a directory",
+			return sceau_fail(err, SCEAU_ERR_INVALID, "'%s' exists and is not a directory",
 					  od->final);
 		if (!force)
 			return sceau_fail(err, SCEAU_ERR_EXISTS, "directory '%s' already exists",

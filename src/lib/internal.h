@@ -100,7 +100,7 @@ enum sceau_err sceau_cert_to_pem(X509 *cert, unsigned char **pem, size_t *pem_le
 				 struct sceau_error *err);
 /* ASN1_TIME → time_t; 0 on failure. */
 time_t sceau_asn1_time_to_time(const ASN1_TIME *t);
-/* Validate a subject name: 1..64 bytes, valid UTF-8, no control chars. */
+/* Validate a subject name: 1..64 characters, valid UTF-8, no control chars. */
 enum sceau_err sceau_check_name(const char *name, struct sceau_error *err);
 
 /* ---- crl.c ----------------------------------------------------------- */

@@ -1,5 +1,6 @@
 /* sceau — the PKI operations: create a root, authorise a signer, revoke. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -112,6 +113,45 @@ static void made_crl(struct sceau_pki_made *made, X509_CRL *crl)
 		made->crl_entries = 0;
 }
 
+/* With force, keep the certificate being replaced as <kind>-<SERIAL>.crt
+ * beside the new one: the operator may still need it to revoke the old key.
+ * A file that is not a certificate is not worth keeping and is skipped. */
+static enum sceau_err keep_old_cert(struct sceau_outdir *od, const char *file, const char *kind,
+				    struct sceau_pki_made *made, struct sceau_error *err)
+{
+	char *path = NULL, *name = NULL, serial[48];
+	unsigned char *buf = NULL;
+	enum sceau_err ret = SCEAU_OK;
+	size_t len = 0;
+	X509 *old = NULL;
+
+	if (!od->existed)
+		return SCEAU_OK;
+	if (!(path = sceau_path_join(od->final, file))) {
+		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (sceau_cert_load(path, &old, NULL) != SCEAU_OK ||
+	    sceau_cert_serial_hex(old, serial, sizeof(serial)) != SCEAU_OK)
+		goto out; /* nothing (usable) to keep */
+	if (asprintf(&name, "%s-%s.crt", kind, serial) < 0) {
+		name = NULL;
+		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((ret = sceau_fs_read(path, 1 << 20, "certificate", &buf, &len, err)) != SCEAU_OK ||
+	    (ret = sceau_outdir_write(od, name, buf, len, 0644, err)) != SCEAU_OK)
+		goto out;
+	if (made)
+		snprintf(made->kept, sizeof(made->kept), "%s", name);
+out:
+	X509_free(old);
+	free(path);
+	free(name);
+	free(buf);
+	return ret;
+}
+
 enum sceau_err sceau_pki_init(const struct sceau_pki_init_params *p, struct sceau_pki_made *made,
 			      struct sceau_error *err)
 {
@@ -130,7 +170,10 @@ enum sceau_err sceau_pki_init(const struct sceau_pki_init_params *p, struct scea
 		    SCEAU_OK ||
 	    (ret = check_pass(p->pass, p->pass_len, err)) != SCEAU_OK)
 		return ret;
-	if ((ret = sceau_outdir_begin(&od, p->dir, p->force, err)) != SCEAU_OK)
+	if (made)
+		memset(made, 0, sizeof(*made));
+	if ((ret = sceau_outdir_begin(&od, p->dir, p->force, err)) != SCEAU_OK ||
+	    (ret = keep_old_cert(&od, SCEAU_ROOT_CERT_FILE, "root", made, err)) != SCEAU_OK)
 		goto out;
 	if ((ret = sceau_key_generate(&key, err)) != SCEAU_OK ||
 	    (ret = sceau_cert_make_root(key, p->name, now, p->days, &cert, err)) != SCEAU_OK ||
@@ -150,7 +193,6 @@ enum sceau_err sceau_pki_init(const struct sceau_pki_init_params *p, struct scea
 	    (ret = sceau_outdir_commit(&od, err)) != SCEAU_OK)
 		goto out;
 	if (made) {
-		memset(made, 0, sizeof(*made));
 		made_cert(made, cert);
 		made_crl(made, crl);
 		made->replaced = od.existed;
@@ -188,7 +230,10 @@ enum sceau_err sceau_pki_signer(const struct sceau_pki_signer_params *p,
 	if ((ret = root_load(&root, p->root_dir, p->root_pass, p->root_pass_len, now, err)) !=
 	    SCEAU_OK)
 		return ret;
-	if ((ret = sceau_outdir_begin(&od, p->dir, p->force, err)) != SCEAU_OK)
+	if (made)
+		memset(made, 0, sizeof(*made));
+	if ((ret = sceau_outdir_begin(&od, p->dir, p->force, err)) != SCEAU_OK ||
+	    (ret = keep_old_cert(&od, SCEAU_SIGNER_CERT_FILE, "signer", made, err)) != SCEAU_OK)
 		goto out;
 	if ((ret = sceau_key_generate(&key, err)) != SCEAU_OK ||
 	    (ret = sceau_cert_make_signer(key, p->name, p->programs, root.cert, root.key, now,
@@ -213,7 +258,6 @@ enum sceau_err sceau_pki_signer(const struct sceau_pki_signer_params *p,
 	    (ret = sceau_outdir_commit(&od, err)) != SCEAU_OK)
 		goto out;
 	if (made) {
-		memset(made, 0, sizeof(*made));
 		made_cert(made, cert);
 		made->clamped = clamped;
 		made->replaced = od.existed;
