@@ -12,7 +12,7 @@
 
 #include "testutil.h"
 
-#define SCEAU SCEAU_BIN
+#define SCEAU    SCEAU_BIN
 #define PASS_ENV "SCEAU_PASSPHRASE=s3cret"
 
 static char *tmp;
@@ -97,8 +97,8 @@ START_TEST(test_cli_help_and_version_go_to_stdout_with_exit_0)
 END_TEST
 
 static const char *const commands[][3] = {
-	{"pki", NULL}, {"pki", "init"}, {"pki", "signer"}, {"pki", "revoke"}, {"pki", "crl"},
-	{"demo", NULL},
+	{"pki", NULL},     {"pki", "init"}, {"pki", "signer"},
+	{"pki", "revoke"}, {"pki", "crl"},  {"demo", NULL},
 };
 
 START_TEST(test_cli_help_x_equals_x_help_for_every_command)
@@ -126,20 +126,20 @@ END_TEST
 START_TEST(test_cli_usage_errors_exit_2_on_stderr)
 {
 	static const char *const cases[][5] = {
-		{NULL},					     /* no command */
-		{"frobnicate", NULL},			     /* unknown command */
-		{"--frob", NULL},			     /* unknown global option */
-		{"pki", NULL},				     /* group without command */
-		{"pki", "mint", NULL},			     /* unknown subcommand */
-		{"pki", "init", "--bogus", NULL},	     /* unknown option */
-		{"pki", "init", "-x", NULL},		     /* unknown short option */
-		{"pki", "init", "--name", NULL},	     /* missing value */
-		{"pki", "init", "stray", NULL},		     /* unexpected operand */
-		{"pki", "init", "--dir", "a", NULL},	     /* missing --name */
-		{"demo", "--dir", "a", "--dir", NULL},       /* repeated option */
-		{"help", "frobnicate", NULL},		     /* help on unknown command */
-		{"pki", "init", "--na", "R", NULL},	     /* abbreviated option */
-		{"demo", "--di=x", NULL},		     /* abbreviated, with = */
+		{NULL},                                /* no command */
+		{"frobnicate", NULL},                  /* unknown command */
+		{"--frob", NULL},                      /* unknown global option */
+		{"pki", NULL},                         /* group without command */
+		{"pki", "mint", NULL},                 /* unknown subcommand */
+		{"pki", "init", "--bogus", NULL},      /* unknown option */
+		{"pki", "init", "-x", NULL},           /* unknown short option */
+		{"pki", "init", "--name", NULL},       /* missing value */
+		{"pki", "init", "stray", NULL},        /* unexpected operand */
+		{"pki", "init", "--dir", "a", NULL},   /* missing --name */
+		{"demo", "--dir", "a", "--dir", NULL}, /* repeated option */
+		{"help", "frobnicate", NULL},          /* help on unknown command */
+		{"pki", "init", "--na", "R", NULL},    /* abbreviated option */
+		{"demo", "--di=x", NULL},              /* abbreviated, with = */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *argv[8] = {SCEAU};
@@ -177,7 +177,8 @@ START_TEST(test_cli_messages_name_the_problem_and_the_subject)
 	tu_proc_free(&p);
 	/* With no terminal, the message names the sources for the key asked for. */
 	RUN(&p, NULL, "pki", "init", "--dir", "r", "--name", "R");
-	ck_assert(has(p.err, "no passphrase for the new root key 'r/root.key': give --pass-file FILE or set SCEAU_ROOT_PASSPHRASE"));
+	ck_assert(has(p.err, "no passphrase for the new root key 'r/root.key': give --pass-file "
+			     "FILE or set SCEAU_ROOT_PASSPHRASE"));
 	tu_proc_free(&p);
 }
 END_TEST
@@ -285,41 +286,56 @@ START_TEST(test_cli_bad_input_exits_2_and_leaves_nothing)
 		const char *args[16];
 		const char *expect;
 	} cases[] = {
-		{PASS_ENV, {"pki", "init", "--dir", "x", "--name", "R", "--days", "0"},
+		{PASS_ENV,
+		 {"pki", "init", "--dir", "x", "--name", "R", "--days", "0"},
 		 "invalid value '0' for '--days'"},
-		{PASS_ENV, {"pki", "init", "--dir", "x", "--name", "R", "--days", "12abc"},
+		{PASS_ENV,
+		 {"pki", "init", "--dir", "x", "--name", "R", "--days", "12abc"},
 		 "invalid value '12abc'"},
 		{PASS_ENV, {"pki", "init", "--dir", "x", "--name", ""}, "the name is empty"},
 		{NULL, {"pki", "init", "--dir", "x", "--name", "R"}, "no passphrase for"},
-		{"SCEAU_PASSPHRASE=", {"pki", "init", "--dir", "x", "--name", "R"}, "is set but empty"},
-		{PASS_ENV, {"pki", "init", "--dir", "x", "--name", "R", "--pass-file", "nope"},
+		{"SCEAU_PASSPHRASE=",
+		 {"pki", "init", "--dir", "x", "--name", "R"},
+		 "is set but empty"},
+		{PASS_ENV,
+		 {"pki", "init", "--dir", "x", "--name", "R", "--pass-file", "nope"},
 		 "cannot read passphrase file 'nope': no such file"},
-		{PASS_ENV, {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs",
-			    "coc,organic"},
+		{PASS_ENV,
+		 {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs",
+		  "coc,organic"},
 		 "unknown programme 'organic'"},
-		{PASS_ENV, {"pki", "signer", "--root", "nowhere", "--dir", "x", "--name", "B",
-			    "--programs", "coc"},
+		{PASS_ENV,
+		 {"pki", "signer", "--root", "nowhere", "--dir", "x", "--name", "B", "--programs",
+		  "coc"},
 		 "root 'nowhere' not found"},
-		{"SCEAU_PASSPHRASE=wrong", {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B",
-					    "--programs", "coc"},
+		{"SCEAU_PASSPHRASE=wrong",
+		 {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs", "coc"},
 		 "cannot decrypt key 'r/root.key': wrong passphrase"},
-		{PASS_ENV, {"pki", "signer", "--root", "r", "--dir", "s", "--name", "B", "--programs",
-			    "coc"},
+		{PASS_ENV,
+		 {"pki", "signer", "--root", "r", "--dir", "s", "--name", "B", "--programs", "coc"},
 		 "directory 's' already exists"},
-		{PASS_ENV, {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs",
-			    "halal", "--days", "-3"},
+		{PASS_ENV,
+		 {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs",
+		  "halal", "--days", "-3"},
 		 "invalid value '-3'"},
-		{PASS_ENV, {"pki", "revoke", "--root", "r", "--cert", "r/root.key"},
+		{PASS_ENV,
+		 {"pki", "revoke", "--root", "r", "--cert", "r/root.key"},
 		 "'r/root.key' holds a private key, not a certificate"},
-		{PASS_ENV, {"pki", "revoke", "--root", "r", "--cert", "missing.crt"},
+		{PASS_ENV,
+		 {"pki", "revoke", "--root", "r", "--cert", "missing.crt"},
 		 "cannot read certificate 'missing.crt': no such file"},
-		{PASS_ENV, {"pki", "revoke", "--root", "r", "--cert", "s/signer.crt", "--reason", "bored"},
+		{PASS_ENV,
+		 {"pki", "revoke", "--root", "r", "--cert", "s/signer.crt", "--reason", "bored"},
 		 "unknown revocation reason 'bored'"},
-		{PASS_ENV, {"pki", "init", "--dir", "r", "--name", "R"}, "directory 'r' already exists"},
-		{NULL, {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs",
-			"coc"},
-		 "no passphrase for the root key 'r/root.key': give --root-pass-file FILE or set SCEAU_ROOT_PASSPHRASE"},
-		{PASS_ENV, {"pki", "init", "--dir", "r/root.crt", "--name", "R", "--force"},
+		{PASS_ENV,
+		 {"pki", "init", "--dir", "r", "--name", "R"},
+		 "directory 'r' already exists"},
+		{NULL,
+		 {"pki", "signer", "--root", "r", "--dir", "x", "--name", "B", "--programs", "coc"},
+		 "no passphrase for the root key 'r/root.key': give --root-pass-file FILE or set "
+		 "SCEAU_ROOT_PASSPHRASE"},
+		{PASS_ENV,
+		 {"pki", "init", "--dir", "r/root.crt", "--name", "R", "--force"},
 		 "'r/root.crt' exists and is not a directory"},
 	};
 	char *crl_before, *crl_after, *crl = NULL;
@@ -367,7 +383,8 @@ START_TEST(test_cli_pass_files_and_root_passphrase_apart)
 	/* SCEAU_ROOT_PASSPHRASE for the root, SCEAU_PASSPHRASE for the new key;
 	 * pki init takes SCEAU_ROOT_PASSPHRASE too, so both commands agree. */
 	{
-		const char *env[] = {"SCEAU_ROOT_PASSPHRASE=rootpw", "SCEAU_PASSPHRASE=other", NULL};
+		const char *env[] = {"SCEAU_ROOT_PASSPHRASE=rootpw", "SCEAU_PASSPHRASE=other",
+				     NULL};
 		const char *argv[] = {SCEAU, "pki", "init", "--dir", "r2", "--name", "R2", NULL};
 		tu_run(&p, tmp, env, argv);
 		ck_assert_msg(p.status == 0, "%s", p.err);
@@ -379,8 +396,8 @@ START_TEST(test_cli_pass_files_and_root_passphrase_apart)
 	{
 		const char *env[] = {"SCEAU_ROOT_PASSPHRASE=root secret", "SCEAU_PASSPHRASE=two",
 				     NULL};
-		const char *argv[] = {SCEAU, "pki", "signer", "--root", "r", "--dir", "t", "--name",
-				      "T", "--programs", "halal", NULL};
+		const char *argv[] = {SCEAU, "pki",    "signer", "--root",     "r",     "--dir",
+				      "t",   "--name", "T",      "--programs", "halal", NULL};
 		tu_run(&p, tmp, env, argv);
 		ck_assert_msg(p.status == 0, "%s", p.err);
 		tu_proc_free(&p);
@@ -434,8 +451,8 @@ END_TEST
 
 START_TEST(test_cli_demo_makes_a_pki_and_can_run_again)
 {
-	static const char *const files[] = {"demo/root/root.crt", "demo/root/root.key",
-					    "demo/root/crl.pem", "demo/signer/signer.crt",
+	static const char *const files[] = {"demo/root/root.crt",     "demo/root/root.key",
+					    "demo/root/crl.pem",      "demo/signer/signer.crt",
 					    "demo/signer/signer.key", "demo/signer/chain.pem"};
 	struct tu_proc p;
 

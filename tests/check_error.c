@@ -13,7 +13,7 @@ START_TEST(test_strerror_names_every_code_distinctly)
 			ck_assert_str_ne(ta, sceau_strerror((enum sceau_err)b));
 	}
 	ck_assert_str_eq(sceau_strerror((enum sceau_err)999), "unknown error");
-	ck_assert_str_eq(sceau_strerror((enum sceau_err)-1), "unknown error");
+	ck_assert_str_eq(sceau_strerror((enum sceau_err) - 1), "unknown error");
 }
 END_TEST
 

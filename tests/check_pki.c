@@ -10,9 +10,9 @@
 
 #include "testutil.h"
 
-#define COC SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_COC)
+#define COC   SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_COC)
 #define HALAL SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_HALAL)
-#define DAY 86400
+#define DAY   86400
 
 static char *tmp;
 
@@ -30,24 +30,36 @@ static void teardown(void)
 
 static struct sceau_pki_init_params root_params(const char *dir)
 {
-	struct sceau_pki_init_params p = {.dir = dir, .name = "Test Root", .days = 3650,
-					  .crl_days = 30, .pass = "pw", .pass_len = 2};
+	struct sceau_pki_init_params p = {.dir = dir,
+					  .name = "Test Root",
+					  .days = 3650,
+					  .crl_days = 30,
+					  .pass = "pw",
+					  .pass_len = 2};
 	return p;
 }
 
 static struct sceau_pki_signer_params signer_params(const char *root, const char *dir)
 {
-	struct sceau_pki_signer_params p = {
-		.root_dir = root, .root_pass = "pw", .root_pass_len = 2, .dir = dir,
-		.name = "Test Body", .programs = COC | HALAL, .days = 1095, .pass = "pw2",
-		.pass_len = 3};
+	struct sceau_pki_signer_params p = {.root_dir = root,
+					    .root_pass = "pw",
+					    .root_pass_len = 2,
+					    .dir = dir,
+					    .name = "Test Body",
+					    .programs = COC | HALAL,
+					    .days = 1095,
+					    .pass = "pw2",
+					    .pass_len = 3};
 	return p;
 }
 
 static struct sceau_pki_revoke_params revoke_params(const char *root, const char *cert)
 {
-	struct sceau_pki_revoke_params p = {.root_dir = root, .root_pass = "pw", .root_pass_len = 2,
-					    .cert_path = cert, .crl_days = 30};
+	struct sceau_pki_revoke_params p = {.root_dir = root,
+					    .root_pass = "pw",
+					    .root_pass_len = 2,
+					    .cert_path = cert,
+					    .crl_days = 30};
 	return p;
 }
 
@@ -130,7 +142,8 @@ START_TEST(test_init_key_loads_with_its_passphrase_only)
 	k = NULL;
 	ck_assert_int_eq(sceau_key_load(key, "px", 2, &k, &err), SCEAU_ERR_PASSPHRASE);
 	ck_assert_ptr_null(k);
-	ck_assert_str_eq(err.msg + strlen(err.msg) - strlen("wrong passphrase"), "wrong passphrase");
+	ck_assert_str_eq(err.msg + strlen(err.msg) - strlen("wrong passphrase"),
+			 "wrong passphrase");
 	ck_assert_int_eq(sceau_key_load(key, "p", 1, &k, &err), SCEAU_ERR_PASSPHRASE);
 	free(dir);
 	free(key);
@@ -382,12 +395,15 @@ START_TEST(test_signer_certificate_has_the_signer_profile)
 	ck_assert(email);
 	EXTENDED_KEY_USAGE_free(eku);
 	ck_assert_ptr_nonnull(X509_get0_authority_key_id(x));
-	ck_assert_int_eq(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(x),
-					       X509_get0_subject_key_id(r)), 0);
+	ck_assert_int_eq(
+		ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(x), X509_get0_subject_key_id(r)),
+		0);
 	/* Backdated a little against slow clocks; the term counts from issue. */
 	ck_assert_int_le(llabs((long long)(made.not_after - made.not_before - 1095L * DAY -
-					   SCEAU_BACKDATE_SECONDS)), 1);
-	ck_assert_int_le(llabs((long long)(made.not_before - (time(NULL) - SCEAU_BACKDATE_SECONDS))), 5);
+					   SCEAU_BACKDATE_SECONDS)),
+			 1);
+	ck_assert_int_le(
+		llabs((long long)(made.not_before - (time(NULL) - SCEAU_BACKDATE_SECONDS))), 5);
 
 	/* chain.pem: the signer, then the root. */
 	pem = tu_read(chain, NULL);
@@ -723,7 +739,8 @@ START_TEST(test_crl_reason_names)
 	ck_assert_int_eq(r, 5);
 	ck_assert_int_eq(sceau_crl_reason_from_name("privilegeWithdrawn", &r, &err), SCEAU_OK);
 	ck_assert_int_eq(r, 9);
-	ck_assert_int_eq(sceau_crl_reason_from_name("certificateHold", &r, &err), SCEAU_ERR_INVALID);
+	ck_assert_int_eq(sceau_crl_reason_from_name("certificateHold", &r, &err),
+			 SCEAU_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.msg, "unknown revocation reason 'certificateHold'"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "keyCompromise"));
 	ck_assert_str_eq(sceau_crl_reason_name(SCEAU_REASON_SUPERSEDED), "superseded");

@@ -3,7 +3,7 @@
 
 #include "testutil.h"
 
-#define COC SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_COC)
+#define COC   SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_COC)
 #define HALAL SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_HALAL)
 
 START_TEST(test_program_oids_follow_the_design)

@@ -6,9 +6,9 @@
 
 #include "testutil.h"
 
-#define COC SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_COC)
+#define COC   SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_COC)
 #define HALAL SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_HALAL)
-#define DAY 86400L
+#define DAY   86400L
 
 static char *tmp;
 static X509 *root, *signer;
@@ -50,8 +50,8 @@ static void teardown(void)
 	free(tmp);
 }
 
-static struct sceau_verdict check(X509 *who, X509 *anchor, X509_CRL *list,
-				  enum sceau_program prog, time_t at)
+static struct sceau_verdict check(X509 *who, X509 *anchor, X509_CRL *list, enum sceau_program prog,
+				  time_t at)
 {
 	struct sceau_verdict v = {.code = (enum sceau_verdict_code)99};
 	struct sceau_error err = {0};
@@ -145,8 +145,11 @@ START_TEST(test_check_revoked_signer_is_revoked_with_reason)
 {
 	char *rdir = tu_path(tmp, "root"), *scrt = tu_path(tmp, "signer/signer.crt");
 	char *cpath = tu_path(rdir, "crl.pem");
-	struct sceau_pki_revoke_params p = {.root_dir = rdir, .root_pass = "pw", .root_pass_len = 2,
-					    .cert_path = scrt, .crl_days = 30,
+	struct sceau_pki_revoke_params p = {.root_dir = rdir,
+					    .root_pass = "pw",
+					    .root_pass_len = 2,
+					    .cert_path = scrt,
+					    .crl_days = 30,
 					    .reason = SCEAU_REASON_KEY_COMPROMISE};
 	struct sceau_error err = {0};
 	struct sceau_verdict v;
@@ -176,8 +179,11 @@ START_TEST(test_check_revoked_wins_over_expired)
 {
 	char *rdir = tu_path(tmp, "root"), *scrt = tu_path(tmp, "signer/signer.crt");
 	char *cpath = tu_path(rdir, "crl.pem");
-	struct sceau_pki_revoke_params p = {.root_dir = rdir, .root_pass = "pw", .root_pass_len = 2,
-					    .cert_path = scrt, .crl_days = 30};
+	struct sceau_pki_revoke_params p = {.root_dir = rdir,
+					    .root_pass = "pw",
+					    .root_pass_len = 2,
+					    .cert_path = scrt,
+					    .crl_days = 30};
 	struct sceau_error err = {0};
 	struct sceau_verdict v;
 	X509_CRL *newer;

@@ -73,8 +73,9 @@ char *tu_read(const char *path, size_t *len)
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
 			cap = (cap + 4096) * 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
+			char *bigger = realloc(buf, cap);
+			ck_assert_ptr_nonnull(bigger);
+			buf = bigger;
 		}
 		size_t r = fread(buf + n, 1, 4096, f);
 		n += r;
@@ -190,9 +191,13 @@ void tu_proc_free(struct tu_proc *p)
 
 void tu_make_root(const char *dir, const char *name, int days, time_t now)
 {
-	struct sceau_pki_init_params p = {
-		.dir = dir, .name = name, .days = days, .crl_days = 30,
-		.pass = "pw", .pass_len = 2, .now = now};
+	struct sceau_pki_init_params p = {.dir = dir,
+					  .name = name,
+					  .days = days,
+					  .crl_days = 30,
+					  .pass = "pw",
+					  .pass_len = 2,
+					  .now = now};
 	struct sceau_error err = {0};
 
 	ck_assert_msg(sceau_pki_init(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
@@ -201,10 +206,16 @@ void tu_make_root(const char *dir, const char *name, int days, time_t now)
 void tu_make_signer(const char *root_dir, const char *dir, const char *name, unsigned programs,
 		    int days, time_t now)
 {
-	struct sceau_pki_signer_params p = {
-		.root_dir = root_dir, .root_pass = "pw", .root_pass_len = 2, .dir = dir,
-		.name = name, .programs = programs, .days = days, .pass = "pw", .pass_len = 2,
-		.now = now};
+	struct sceau_pki_signer_params p = {.root_dir = root_dir,
+					    .root_pass = "pw",
+					    .root_pass_len = 2,
+					    .dir = dir,
+					    .name = name,
+					    .programs = programs,
+					    .days = days,
+					    .pass = "pw",
+					    .pass_len = 2,
+					    .now = now};
 	struct sceau_error err = {0};
 
 	ck_assert_msg(sceau_pki_signer(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);

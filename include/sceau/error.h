@@ -21,18 +21,18 @@ extern "C" {
 /* Values are API: never renumber, only append. */
 enum sceau_err {
 	SCEAU_OK = 0,
-	SCEAU_ERR_INVALID = 1,	  /* an argument or field has a bad value */
+	SCEAU_ERR_INVALID = 1,    /* an argument or field has a bad value */
 	SCEAU_ERR_NOT_FOUND = 2,  /* an input file or directory is missing */
-	SCEAU_ERR_EXISTS = 3,	  /* the output exists and force was not given */
-	SCEAU_ERR_FORMAT = 4,	  /* input is malformed or of the wrong kind */
+	SCEAU_ERR_EXISTS = 3,     /* the output exists and force was not given */
+	SCEAU_ERR_FORMAT = 4,     /* input is malformed or of the wrong kind */
 	SCEAU_ERR_PASSPHRASE = 5, /* a key could not be decrypted */
-	SCEAU_ERR_MISMATCH = 6,	  /* inputs do not belong together */
-	SCEAU_ERR_STATE = 7,	  /* the request conflicts with current state */
-	SCEAU_ERR_ACCESS = 8,	  /* an input cannot be read (permissions) */
-	SCEAU_ERR_IO = 9,	  /* a system call failed while writing/syncing */
-	SCEAU_ERR_NOMEM = 10,	  /* out of memory */
-	SCEAU_ERR_CRYPTO = 11,	  /* the crypto library failed unexpectedly */
-	SCEAU_ERR_INTERNAL = 12	  /* a bug: an invariant did not hold */
+	SCEAU_ERR_MISMATCH = 6,   /* inputs do not belong together */
+	SCEAU_ERR_STATE = 7,      /* the request conflicts with current state */
+	SCEAU_ERR_ACCESS = 8,     /* an input cannot be read (permissions) */
+	SCEAU_ERR_IO = 9,         /* a system call failed while writing/syncing */
+	SCEAU_ERR_NOMEM = 10,     /* out of memory */
+	SCEAU_ERR_CRYPTO = 11,    /* the crypto library failed unexpectedly */
+	SCEAU_ERR_INTERNAL = 12   /* a bug: an invariant did not hold */
 };
 
 #define SCEAU_ERROR_MSG_MAX 512

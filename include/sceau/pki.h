@@ -35,17 +35,17 @@
 extern "C" {
 #endif
 
-#define SCEAU_ROOT_CERT_FILE "root.crt"
-#define SCEAU_ROOT_KEY_FILE "root.key"
-#define SCEAU_ROOT_CRL_FILE "crl.pem"
-#define SCEAU_SIGNER_CERT_FILE "signer.crt"
-#define SCEAU_SIGNER_KEY_FILE "signer.key"
+#define SCEAU_ROOT_CERT_FILE    "root.crt"
+#define SCEAU_ROOT_KEY_FILE     "root.key"
+#define SCEAU_ROOT_CRL_FILE     "crl.pem"
+#define SCEAU_SIGNER_CERT_FILE  "signer.crt"
+#define SCEAU_SIGNER_KEY_FILE   "signer.key"
 #define SCEAU_SIGNER_CHAIN_FILE "chain.pem"
 
-#define SCEAU_ROOT_DAYS_DEFAULT 3650   /* 10 years */
+#define SCEAU_ROOT_DAYS_DEFAULT   3650 /* 10 years */
 #define SCEAU_SIGNER_DAYS_DEFAULT 1095 /* 3 years */
-#define SCEAU_CRL_DAYS_DEFAULT 30
-#define SCEAU_DAYS_MAX 36500 /* 100 years: bigger is a typo */
+#define SCEAU_CRL_DAYS_DEFAULT    30
+#define SCEAU_DAYS_MAX            36500 /* 100 years: bigger is a typo */
 /* notBefore is set this far before the moment of issue, so a verifier whose
  * clock is a few minutes slow does not call a fresh certificate not yet
  * valid. notAfter counts from the moment of issue. */
@@ -79,26 +79,26 @@ SCEAU_EXPORT enum sceau_err sceau_crl_reason_from_name(const char *name,
 
 /* What an operation made, for the caller to report. */
 struct sceau_pki_made {
-	char serial[48];	/* certificate serial, hex (empty for a CRL-only change) */
-	time_t not_before;	/* certificate validity */
+	char serial[48];   /* certificate serial, hex (empty for a CRL-only change) */
+	time_t not_before; /* certificate validity */
 	time_t not_after;
-	int clamped;		/* signer: validity was cut to end with the root's */
-	int replaced;		/* existing files were replaced (force) */
-	long crl_number;	/* the CRL written */
+	int clamped;     /* signer: validity was cut to end with the root's */
+	int replaced;    /* existing files were replaced (force) */
+	long crl_number; /* the CRL written */
 	time_t crl_next_update;
-	int crl_entries;	/* revoked certificates listed in it */
-	char kept[96];		/* force: where the replaced certificate was kept, or "" */
+	int crl_entries; /* revoked certificates listed in it */
+	char kept[96];   /* force: where the replaced certificate was kept, or "" */
 };
 
 struct sceau_pki_init_params {
 	const char *dir;  /* directory to create */
 	const char *name; /* subject common name, 1..64 characters of UTF-8 */
-	int days;	  /* certificate validity, 1..SCEAU_DAYS_MAX */
-	int crl_days;	  /* CRL next update, 1..SCEAU_DAYS_MAX */
-	int force;	  /* replace root.* and crl.pem in an existing dir */
+	int days;         /* certificate validity, 1..SCEAU_DAYS_MAX */
+	int crl_days;     /* CRL next update, 1..SCEAU_DAYS_MAX */
+	int force;        /* replace root.* and crl.pem in an existing dir */
 	const char *pass; /* passphrase for the new root.key */
 	size_t pass_len;
-	time_t now;	  /* 0: the current time */
+	time_t now; /* 0: the current time */
 };
 
 /* Create a root CA in p->dir: key, self-signed certificate, empty CRL #1.
@@ -112,12 +112,12 @@ struct sceau_pki_signer_params {
 	const char *root_dir;  /* the issuing root */
 	const char *root_pass; /* passphrase of root.key */
 	size_t root_pass_len;
-	const char *dir;       /* directory to create */
-	const char *name;      /* subject common name, 1..64 characters of UTF-8 */
-	unsigned programs;     /* SCEAU_PROGRAM_BIT mask, at least one */
-	int days;	       /* validity, 1..SCEAU_DAYS_MAX, cut at the root's end */
+	const char *dir;   /* directory to create */
+	const char *name;  /* subject common name, 1..64 characters of UTF-8 */
+	unsigned programs; /* SCEAU_PROGRAM_BIT mask, at least one */
+	int days;          /* validity, 1..SCEAU_DAYS_MAX, cut at the root's end */
 	int force;
-	const char *pass;      /* passphrase for the new signer.key */
+	const char *pass; /* passphrase for the new signer.key */
 	size_t pass_len;
 	time_t now;
 };
@@ -136,9 +136,9 @@ struct sceau_pki_revoke_params {
 	const char *root_dir;
 	const char *root_pass;
 	size_t root_pass_len;
-	const char *cert_path;	      /* the certificate to revoke */
+	const char *cert_path;        /* the certificate to revoke */
 	enum sceau_crl_reason reason; /* UNSPECIFIED: no reason code (RFC 5280) */
-	int crl_days;		      /* next update of the new CRL */
+	int crl_days;                 /* next update of the new CRL */
 	time_t now;
 };
 
@@ -153,9 +153,10 @@ SCEAU_EXPORT enum sceau_err sceau_pki_revoke(const struct sceau_pki_revoke_param
 /* Re-sign ROOT/crl.pem with the same entries, the next CRL number, and a
  * new next update: what the operator runs before the list goes stale.
  * p->cert_path and p->reason are ignored. */
-SCEAU_EXPORT enum sceau_err sceau_pki_crl_refresh(const struct sceau_pki_revoke_params *p,
-						  struct sceau_pki_made *made, /* OUT, may be NULL */
-						  struct sceau_error *err);
+SCEAU_EXPORT enum sceau_err
+sceau_pki_crl_refresh(const struct sceau_pki_revoke_params *p,
+		      struct sceau_pki_made *made, /* OUT, may be NULL */
+		      struct sceau_error *err);
 
 /* ---- loading --------------------------------------------------------- */
 

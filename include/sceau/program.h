@@ -14,12 +14,12 @@
 extern "C" {
 #endif
 
-#define SCEAU_OID_ARC "2.25.126753321991432516554478597059127966795"
+#define SCEAU_OID_ARC         "2.25.126753321991432516554478597059127966795"
 #define SCEAU_PROGRAM_OID_ARC SCEAU_OID_ARC ".1"
 
 /* The value is the programme's number under SCEAU_PROGRAM_OID_ARC. */
 enum sceau_program {
-	SCEAU_PROGRAM_COC = 1,	/* Certificate of Conformity (VoC) */
+	SCEAU_PROGRAM_COC = 1,  /* Certificate of Conformity (VoC) */
 	SCEAU_PROGRAM_HALAL = 2 /* IMANOR Halal certification */
 };
 
@@ -40,8 +40,7 @@ SCEAU_EXPORT enum sceau_err sceau_program_from_name(const char *name,
 
 /* Parse a comma-separated list ("coc,halal") into a mask. Empty items, unknown
  * names and names given twice are SCEAU_ERR_INVALID. */
-SCEAU_EXPORT enum sceau_err sceau_program_parse_list(const char *list,
-						     unsigned *mask, /* OUT */
+SCEAU_EXPORT enum sceau_err sceau_program_parse_list(const char *list, unsigned *mask, /* OUT */
 						     struct sceau_error *err);
 
 /* Write the mask as "coc,halal" into buf (always NUL-terminated when

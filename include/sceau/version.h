@@ -6,9 +6,9 @@
 
 /* CMakeLists.txt reads the version from the next line: keep its shape. */
 #define SCEAU_VERSION_STRING "0.1.0"
-#define SCEAU_VERSION_MAJOR 0
-#define SCEAU_VERSION_MINOR 1
-#define SCEAU_VERSION_PATCH 0
+#define SCEAU_VERSION_MAJOR  0
+#define SCEAU_VERSION_MINOR  1
+#define SCEAU_VERSION_PATCH  0
 /* 0xMMmmpp, comparable with <, like curl's LIBCURL_VERSION_NUM. */
 #define SCEAU_VERSION_NUM 0x000100
 

@@ -9,13 +9,16 @@
 
 /* Exit codes are API (DESIGN.md, man page EXIT STATUS). */
 enum {
-	EXIT_VALID = 0,	  /* valid / done */
+	EXIT_VALID = 0,     /* valid / done */
 	EXIT_NOT_VALID = 1, /* a document or certificate that is not valid */
-	EXIT_USAGE = 2,	  /* usage or input error; nothing written */
-	EXIT_INTERNAL = 3 /* internal or system error */
+	EXIT_USAGE = 2,     /* usage or input error; nothing written */
+	EXIT_INTERNAL = 3   /* internal or system error */
 };
 
 /* ---- main.c: command tables --------------------------------------------- */
+
+/* How the program was invoked (argv[0]), for commands a user can copy. */
+extern const char *cli_progname;
 
 struct cli_command {
 	const char *name;
@@ -36,11 +39,11 @@ struct cli_opt {
 };
 
 struct cli_spec {
-	const char *name;	/* full command, "pki init" */
-	const char *synopsis;	/* after the name: "--dir ROOT --name NAME [--days N]" */
-	const char *summary;	/* one line */
+	const char *name;     /* full command, "pki init" */
+	const char *synopsis; /* after the name: "--dir ROOT --name NAME [--days N]" */
+	const char *summary;  /* one line */
 	const struct cli_opt *opts;
-	const char *details;	/* paragraphs after the options, or NULL */
+	const char *details; /* paragraphs after the options, or NULL */
 	int min_operands, max_operands;
 };
 
@@ -66,8 +69,8 @@ int cli_usage_error(const struct cli_spec *spec, const char *fmt, ...)
 int cli_parse_int(const struct cli_spec *spec, const char *opt, const char *val, int min, int max,
 		  int *out);
 /* For a table of subcommands: "sceau pki --help" and friends. */
-int cli_dispatch(const char *group, const char *summary, const struct cli_command *cmds,
-		 int argc, char **argv);
+int cli_dispatch(const char *group, const char *summary, const struct cli_command *cmds, int argc,
+		 char **argv);
 
 /* ---- out.c: messages ------------------------------------------------------ */
 
@@ -101,8 +104,8 @@ struct cli_pass_src {
  * asking on the terminal (twice when `confirm`). `what` names the key in
  * the prompt; `hint` tells how to give it when there is no terminal.
  * Returns 0, or an exit code after printing why. */
-int cli_pass_get(struct cli_pass *p, const struct cli_pass_src *srcs, size_t n,
-		 const char *what, const char *hint, int confirm);
+int cli_pass_get(struct cli_pass *p, const struct cli_pass_src *srcs, size_t n, const char *what,
+		 const char *hint, int confirm);
 void cli_pass_release(struct cli_pass *p);
 
 /* ---- commands --------------------------------------------------------------- */

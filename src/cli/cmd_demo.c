@@ -15,12 +15,16 @@ static const struct cli_opt demo_opts[] = {
 	{0},
 };
 static const struct cli_spec demo_spec = {
-	"demo", "[--dir DIR]",
+	"demo",
+	"[--dir DIR]",
 	"Make a demo PKI and show what sceau does: DIR/root (a root CA), DIR/signer\n"
 	"(a body authorised for coc and halal), and check that the signer is trusted.\n"
 	"Demo keys are encrypted with the passphrase 'demo'. Running it again\n"
 	"replaces the demo's own files in DIR and nothing else.",
-	demo_opts, NULL, 0, 0};
+	demo_opts,
+	NULL,
+	0,
+	0};
 
 static char *join(const char *a, const char *b)
 {
@@ -136,8 +140,8 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	cli_format_date(made.not_after, to, sizeof(to));
-	printf("signer       %s/ '%s', authorised for coc and halal, valid to %s\n",
-	       signer_dir, sp.name, to);
+	printf("signer       %s/ '%s', authorised for coc and halal, valid to %s\n", signer_dir,
+	       sp.name, to);
 	printf("             (%s, %s, %s)\n", SCEAU_SIGNER_CERT_FILE, SCEAU_SIGNER_KEY_FILE,
 	       SCEAU_SIGNER_CHAIN_FILE);
 	printf("\nchecking the signer against the root and its revocation list:\n");
@@ -147,9 +151,11 @@ int cmd_demo(int argc, char **argv)
 	printf("\ntry:\n"
 	       "  openssl verify -CAfile %s/root.crt %s/signer.crt\n"
 	       "  openssl x509 -in %s/signer.crt -noout -text\n"
-	       "  sceau pki revoke --root %s --cert %s/signer.crt --reason keyCompromise\n"
-	       "    (with SCEAU_PASSPHRASE=demo), then 'sceau demo' again to start afresh\n",
-	       root_dir, signer_dir, signer_dir, root_dir, signer_dir);
+	       "  SCEAU_PASSPHRASE=demo %s pki revoke --root %s --cert %s/signer.crt --reason "
+	       "keyCompromise\n"
+	       "  %s demo --dir %s      (again, to start afresh)\n",
+	       root_dir, signer_dir, signer_dir, cli_progname, root_dir, signer_dir, cli_progname,
+	       dir);
 out:
 	free(root_dir);
 	free(signer_dir);

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-#define DEFAULT_ROOT "keys/root"
+#define DEFAULT_ROOT   "keys/root"
 #define ROOT_PASS_HINT "give --pass-file FILE or set SCEAU_ROOT_PASSPHRASE"
 
 static const char init_details[] =
@@ -28,17 +28,22 @@ static const struct cli_opt init_opts[] = {
 	[I_DIR] = {"dir", "ROOT", "directory to create (default: " DEFAULT_ROOT ")"},
 	[I_NAME] = {"name", "NAME", "the root's name, e.g. \"IMANOR VoC Root CA\" (required)"},
 	[I_DAYS] = {"days", "N", "validity of the root certificate in days (default: 3650)"},
-	[I_CRL_DAYS] = {"crl-days", "N", "days until the revocation list's next update (default: 30)"},
+	[I_CRL_DAYS] = {"crl-days", "N",
+			"days until the revocation list's next update (default: 30)"},
 	[I_PASS_FILE] = {"pass-file", "FILE", "read the new key's passphrase from FILE"},
 	[I_FORCE] = {"force", NULL, "replace root.crt, root.key and crl.pem in an existing ROOT"},
 	{0},
 };
 static const struct cli_spec init_spec = {
-	"pki init", "--name NAME [--dir ROOT] [--days N] [--crl-days N] [--pass-file FILE] [--force]",
+	"pki init",
+	"--name NAME [--dir ROOT] [--days N] [--crl-days N] [--pass-file FILE] [--force]",
 	"Create the programme's root CA: a P-256 key (encrypted), a self-signed\n"
 	"certificate and an empty revocation list, in ROOT/root.key, ROOT/root.crt\n"
 	"and ROOT/crl.pem.",
-	init_opts, init_details, 0, 0};
+	init_opts,
+	init_details,
+	0,
+	0};
 
 static void show_file(const char *dir, const char *file, const char *what)
 {
@@ -73,7 +78,8 @@ static int pki_init(int argc, char **argv)
 	/* Say what is wrong before asking for a passphrase. */
 	if (!p.force && access(p.dir, F_OK) == 0) {
 		cli_warn("directory '%s' already exists", p.dir);
-		fprintf(stderr, "hint: choose another --dir, or pass --force to replace its root\n");
+		fprintf(stderr,
+			"hint: choose another --dir, or pass --force to replace its root\n");
 		return EXIT_USAGE;
 	}
 	snprintf(line, sizeof(line), "the new root key '%s/%s'", p.dir, SCEAU_ROOT_KEY_FILE);
@@ -94,18 +100,19 @@ static int pki_init(int argc, char **argv)
 	cli_format_date(made.not_before, from, sizeof(from));
 	cli_format_date(made.not_after, to, sizeof(to));
 	cli_format_date(made.crl_next_update, next, sizeof(next));
-	printf("%s root CA '%s' in '%s'\n", made.replaced ? "replaced with new" : "created",
-	       p.name, p.dir);
+	printf("%s root CA '%s' in '%s'\n", made.replaced ? "replaced with new" : "created", p.name,
+	       p.dir);
 	snprintf(line, sizeof(line), "certificate, serial %s, valid %s to %s", made.serial, from,
 		 to);
 	show_file(p.dir, SCEAU_ROOT_CERT_FILE, line);
 	show_file(p.dir, SCEAU_ROOT_KEY_FILE, "private key (P-256), encrypted, mode 0600");
 	if (made.kept[0])
 		show_file(p.dir, made.kept, "the replaced root certificate, kept");
-	snprintf(line, sizeof(line), "revocation list #%ld, empty, next update %s",
-		 made.crl_number, next);
+	snprintf(line, sizeof(line), "revocation list #%ld, empty, next update %s", made.crl_number,
+		 next);
 	show_file(p.dir, SCEAU_ROOT_CRL_FILE, line);
-	printf("next: authorise a body with 'sceau pki signer --root %s --name NAME --programs coc,halal'\n",
+	printf("next: authorise a body with 'sceau pki signer --root %s --name NAME --programs "
+	       "coc,halal'\n",
 	       p.dir);
 	return EXIT_VALID;
 }
@@ -117,11 +124,13 @@ static const struct cli_opt signer_opts[] = {
 	[S_ROOT] = {"root", "ROOT", "the issuing root's directory (default: " DEFAULT_ROOT ")"},
 	[S_DIR] = {"dir", "SIGNER", "directory to create (default: keys/<name in lowercase>)"},
 	[S_NAME] = {"name", "NAME", "the body's name, e.g. \"Intertek Maroc\" (required)"},
-	[S_PROGRAMS] = {"programs", "LIST", "programmes it may sign, comma-separated: coc, halal (required)"},
+	[S_PROGRAMS] = {"programs", "LIST",
+			"programmes it may sign, comma-separated: coc, halal (required)"},
 	[S_DAYS] = {"days", "N", "validity in days (default: 1095), cut to end with the root's"},
 	[S_PASS_FILE] = {"pass-file", "FILE", "read the new key's passphrase from FILE"},
 	[S_ROOT_PASS_FILE] = {"root-pass-file", "FILE", "read the root key's passphrase from FILE"},
-	[S_FORCE] = {"force", NULL, "replace signer.crt, signer.key and chain.pem in an existing SIGNER"},
+	[S_FORCE] = {"force", NULL,
+		     "replace signer.crt, signer.key and chain.pem in an existing SIGNER"},
 	{0},
 };
 static const struct cli_spec signer_spec = {
@@ -131,7 +140,10 @@ static const struct cli_spec signer_spec = {
 	"Authorise a certification body: a P-256 key (encrypted) and a certificate\n"
 	"issued by the root that names the programmes the body may sign, in\n"
 	"SIGNER/signer.key, SIGNER/signer.crt and SIGNER/chain.pem (signer + root).",
-	signer_opts, signer_details, 0, 0};
+	signer_opts,
+	signer_details,
+	0,
+	0};
 
 /* keys/<name as lowercase ASCII words joined by '-'>, or NULL. */
 static char *default_signer_dir(const char *name)
@@ -140,9 +152,11 @@ static char *default_signer_dir(const char *name)
 	size_t n = 0;
 
 	/* U+00C0..U+00FF as ASCII, so "TÜV Rheinland" gives tuv-rheinland. */
-	static const char latin1[] = "AAAAAAACEEEEIIIIDNOOOOO-OUUUUYTsaaaaaaaceeeeiiiidnooooo-ouuuuyty";
+	static const char latin1[] =
+		"AAAAAAACEEEEIIIIDNOOOOO-OUUUUYTsaaaaaaaceeeeiiiidnooooo-ouuuuyty";
 
-	for (const unsigned char *p = (const unsigned char *)name; *p && n < sizeof(slug) - 1; p++) {
+	for (const unsigned char *p = (const unsigned char *)name; *p && n < sizeof(slug) - 1;
+	     p++) {
 		unsigned char c = *p;
 		if (c == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf)
 			c = (unsigned char)latin1[*++p - 0x80];
@@ -168,9 +182,10 @@ static char *default_signer_dir(const char *name)
 static int root_pass(struct cli_pass *pass, const char *root_file, const char *file,
 		     const char *what, const char *hint)
 {
-	const struct cli_pass_src src[] = {
-		{root_file, NULL}, {NULL, "SCEAU_ROOT_PASSPHRASE"}, {file, NULL},
-		{NULL, "SCEAU_PASSPHRASE"}};
+	const struct cli_pass_src src[] = {{root_file, NULL},
+					   {NULL, "SCEAU_ROOT_PASSPHRASE"},
+					   {file, NULL},
+					   {NULL, "SCEAU_PASSPHRASE"}};
 
 	return cli_pass_get(pass, src, 4, what, hint, 0);
 }
@@ -183,7 +198,9 @@ static int check_root_dir(const char *root)
 
 	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		cli_warn("root '%s' not found: no such directory", root);
-		fprintf(stderr, "hint: create one with 'sceau pki init --dir %s --name NAME', or pass --root\n",
+		fprintf(stderr,
+			"hint: create one with 'sceau pki init --dir %s --name NAME', or pass "
+			"--root\n",
 			root);
 		return EXIT_USAGE;
 	}
@@ -214,7 +231,8 @@ static int pki_signer(int argc, char **argv)
 	if (!p.name)
 		return cli_usage_error(&signer_spec, "missing '--name NAME'");
 	if (!a.val[S_PROGRAMS])
-		return cli_usage_error(&signer_spec, "missing '--programs LIST' (for example coc,halal)");
+		return cli_usage_error(&signer_spec,
+				       "missing '--programs LIST' (for example coc,halal)");
 	if (sceau_program_parse_list(a.val[S_PROGRAMS], &p.programs, &err) != SCEAU_OK)
 		return cli_report(&err, NULL);
 	if (a.val[S_DAYS] && (ret = cli_parse_int(&signer_spec, "days", a.val[S_DAYS], 1,
@@ -225,8 +243,8 @@ static int pki_signer(int argc, char **argv)
 	} else if ((dir = default_signer_dir(p.name)) != NULL) {
 		p.dir = dir;
 	} else {
-		return cli_usage_error(&signer_spec, "cannot make a directory name from '%s': give --dir",
-				       p.name);
+		return cli_usage_error(
+			&signer_spec, "cannot make a directory name from '%s': give --dir", p.name);
 	}
 	if ((ret = check_root_dir(p.root_dir)) >= 0)
 		goto out;
@@ -268,7 +286,8 @@ static int pki_signer(int argc, char **argv)
 	show_file(p.dir, SCEAU_SIGNER_CHAIN_FILE, "signer and root certificates");
 	if (made.kept[0]) {
 		show_file(p.dir, made.kept, "the replaced certificate, kept: it stays valid");
-		printf("revoke it unless it should stay valid: sceau pki revoke --root %s --cert %s/%s\n",
+		printf("revoke it unless it should stay valid: sceau pki revoke --root %s --cert "
+		       "%s/%s\n",
 		       p.root_dir, p.dir, made.kept);
 	}
 	ret = EXIT_VALID;
@@ -285,7 +304,9 @@ enum { R_ROOT, R_CERT, R_REASON, R_CRL_DAYS, R_PASS_FILE };
 static const struct cli_opt revoke_opts[] = {
 	[R_ROOT] = {"root", "ROOT", "the root's directory (default: " DEFAULT_ROOT ")"},
 	[R_CERT] = {"cert", "FILE", "the signer certificate to revoke (required)"},
-	[R_REASON] = {"reason", "REASON", "keyCompromise, superseded, cessationOfOperation, affiliationChanged, privilegeWithdrawn, cACompromise or unspecified (default)"},
+	[R_REASON] = {"reason", "REASON",
+		      "keyCompromise, superseded, cessationOfOperation, affiliationChanged, "
+		      "privilegeWithdrawn, cACompromise or unspecified (default)"},
 	[R_CRL_DAYS] = {"crl-days", "N", "days until the new list's next update (default: 30)"},
 	[R_PASS_FILE] = {"pass-file", "FILE", "read the root key's passphrase from FILE"},
 	{0},
@@ -294,11 +315,15 @@ static const char root_pass_details[] =
 	"The root key's passphrase comes from --pass-file FILE, else\n"
 	"SCEAU_ROOT_PASSPHRASE, else SCEAU_PASSPHRASE, else the terminal.\n";
 static const struct cli_spec revoke_spec = {
-	"pki revoke", "--cert FILE [--root ROOT] [--reason REASON] [--crl-days N] [--pass-file FILE]",
+	"pki revoke",
+	"--cert FILE [--root ROOT] [--reason REASON] [--crl-days N] [--pass-file FILE]",
 	"Revoke a signer certificate: add its serial to ROOT/crl.pem with the reason\n"
 	"and date, raise the CRL number and re-sign the list. Documents the signer\n"
 	"signed are then refused by verifiers that have the new list.",
-	revoke_opts, root_pass_details, 0, 0};
+	revoke_opts,
+	root_pass_details,
+	0,
+	0};
 
 enum { C_ROOT, C_CRL_DAYS, C_PASS_FILE };
 static const struct cli_opt crl_opts[] = {
@@ -308,10 +333,14 @@ static const struct cli_opt crl_opts[] = {
 	{0},
 };
 static const struct cli_spec crl_spec = {
-	"pki crl", "[--root ROOT] [--crl-days N] [--pass-file FILE]",
+	"pki crl",
+	"[--root ROOT] [--crl-days N] [--pass-file FILE]",
 	"Re-sign ROOT/crl.pem with the same entries, the next CRL number and a new\n"
 	"next update: run it before the list goes stale.",
-	crl_opts, root_pass_details, 0, 0};
+	crl_opts,
+	root_pass_details,
+	0,
+	0};
 
 static int crl_command(const struct cli_spec *spec, int revoke, int argc, char **argv)
 {
@@ -326,7 +355,8 @@ static int crl_command(const struct cli_spec *spec, int revoke, int argc, char *
 
 	if ((ret = cli_parse(spec, argc, argv, &a)) >= 0)
 		return ret;
-	p.root_dir = a.val[revoke ? R_ROOT : C_ROOT] ? a.val[revoke ? R_ROOT : C_ROOT] : DEFAULT_ROOT;
+	p.root_dir =
+		a.val[revoke ? R_ROOT : C_ROOT] ? a.val[revoke ? R_ROOT : C_ROOT] : DEFAULT_ROOT;
 	p.crl_days = SCEAU_CRL_DAYS_DEFAULT;
 	pass_file = a.val[revoke ? R_PASS_FILE : C_PASS_FILE];
 	if (a.val[revoke ? R_CRL_DAYS : C_CRL_DAYS] &&
@@ -388,6 +418,8 @@ static const struct cli_command pki_commands[] = {
 
 int cmd_pki(int argc, char **argv)
 {
-	return cli_dispatch("pki", "Run the programme's PKI: the root CA, the bodies it authorises, revocation.",
-			    pki_commands, argc, argv);
+	return cli_dispatch(
+		"pki",
+		"Run the programme's PKI: the root CA, the bodies it authorises, revocation.",
+		pki_commands, argc, argv);
 }

@@ -7,6 +7,8 @@
 
 #include "cli.h"
 
+const char *cli_progname = "sceau";
+
 static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
@@ -75,6 +77,8 @@ int main(int argc, char **argv)
 	/* Passphrases live in the secure heap; without it OpenSSL falls back to
 	 * ordinary memory, which is still wiped on release. */
 	CRYPTO_secure_malloc_init(1 << 16, 32);
+	if (argc > 0 && argv[0] && strchr(argv[0], '/'))
+		cli_progname = argv[0];
 
 	if (argc < 2) {
 		fprintf(stderr, "sceau: no command given\n");

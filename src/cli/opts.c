@@ -143,14 +143,16 @@ int cli_parse_int(const struct cli_spec *spec, const char *opt, const char *val,
 	errno = 0;
 	v = strtol(val, &end, 10);
 	if (!*val || *end || errno || v < min || v > max || val[0] == '+' || val[0] == ' ')
-		return cli_usage_error(spec, "invalid value '%s' for '--%s': expected a whole number from %d to %d",
-				       val, opt, min, max);
+		return cli_usage_error(
+			spec,
+			"invalid value '%s' for '--%s': expected a whole number from %d to %d", val,
+			opt, min, max);
 	*out = (int)v;
 	return -1;
 }
 
-int cli_dispatch(const char *group, const char *summary, const struct cli_command *cmds,
-		 int argc, char **argv)
+int cli_dispatch(const char *group, const char *summary, const struct cli_command *cmds, int argc,
+		 char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
 

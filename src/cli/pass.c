@@ -187,8 +187,8 @@ out:
 	return ret;
 }
 
-int cli_pass_get(struct cli_pass *p, const struct cli_pass_src *srcs, size_t n,
-		 const char *what, const char *hint, int confirm)
+int cli_pass_get(struct cli_pass *p, const struct cli_pass_src *srcs, size_t n, const char *what,
+		 const char *hint, int confirm)
 {
 	memset(p, 0, sizeof(*p));
 	for (const struct cli_pass_src *s = srcs; s < srcs + n; s++) {

@@ -22,8 +22,11 @@ enum sceau_err sceau_check_name(const char *name, struct sceau_error *err)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "the name is empty");
 	while (*p) {
 		unsigned c = *p;
-		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-				 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		size_t n = c < 0x80             ? 1
+			   : (c & 0xe0) == 0xc0 ? 2
+			   : (c & 0xf0) == 0xe0 ? 3
+			   : (c & 0xf8) == 0xf0 ? 4
+						: 0;
 		unsigned cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
 
 		if (n == 0)
@@ -228,7 +231,8 @@ enum sceau_err sceau_cert_load(const char *path, X509 **out, struct sceau_error 
 		*out = d2i_X509(NULL, &p, (long)len);
 		if (!*out)
 			ret = sceau_fail_ssl(err, SCEAU_ERR_FORMAT,
-					     "'%s' is not a certificate (neither PEM nor DER)", path);
+					     "'%s' is not a certificate (neither PEM nor DER)",
+					     path);
 	} else if (strcmp(sceau_pem_label_words(label), "a certificate") != 0) {
 		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "'%s' holds %s, not a certificate", path,
 				 sceau_pem_label_words(label));

@@ -60,8 +60,8 @@ static int time_verdict(X509 *x, const char *who, time_t at, struct sceau_verdic
 	}
 	if (X509_cmp_time(X509_get0_notBefore(x), &at) > 0) {
 		fmt_date(X509_get0_notBefore(x), date, sizeof(date));
-		sceau_verdict_set(v, SCEAU_VERDICT_NOT_YET_VALID, "%s '%s' is valid only from %s", who,
-				  cn, date);
+		sceau_verdict_set(v, SCEAU_VERDICT_NOT_YET_VALID, "%s '%s' is valid only from %s",
+				  who, cn, date);
 		return 1;
 	}
 	return 0;
@@ -70,20 +70,22 @@ static int time_verdict(X509 *x, const char *who, time_t at, struct sceau_verdic
 static void revoked_verdict(X509_REVOKED *entry, struct sceau_verdict *v, const char *cn)
 {
 	ASN1_ENUMERATED *code = X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, NULL, NULL);
-	const char *reason = code ? sceau_crl_reason_name((enum sceau_crl_reason)ASN1_ENUMERATED_get(code))
-				  : "unspecified";
+	const char *reason =
+		code ? sceau_crl_reason_name((enum sceau_crl_reason)ASN1_ENUMERATED_get(code))
+		     : "unspecified";
 	char date[40];
 
 	fmt_date(X509_REVOKED_get0_revocationDate(entry), date, sizeof(date));
-	sceau_verdict_set(v, SCEAU_VERDICT_REVOKED, "signer certificate '%s' was revoked on %s (%s)",
-			  cn, date, reason ? reason : "unknown reason");
+	sceau_verdict_set(v, SCEAU_VERDICT_REVOKED,
+			  "signer certificate '%s' was revoked on %s (%s)", cn, date,
+			  reason ? reason : "unknown reason");
 	ASN1_ENUMERATED_free(code);
 	ERR_clear_error();
 }
 
 enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
-				  enum sceau_program program, time_t at,
-				  struct sceau_verdict *v, struct sceau_error *err)
+				  enum sceau_program program, time_t at, struct sceau_verdict *v,
+				  struct sceau_error *err)
 {
 	enum sceau_err ret = SCEAU_ERR_NOMEM;
 	X509_STORE_CTX *ctx = NULL;

@@ -171,11 +171,12 @@ enum sceau_err sceau_crl_load(const char *path, X509_CRL **out, struct sceau_err
 					     "'%s' is not a revocation list (neither PEM nor DER)",
 					     path);
 	} else if (strcmp(label, "X509 CRL") != 0) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "'%s' holds %s, not a revocation list", path,
-				 sceau_pem_label_words(label));
+		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "'%s' holds %s, not a revocation list",
+				 path, sceau_pem_label_words(label));
 	} else if (!(bio = BIO_new_mem_buf(buf, (int)len)) ||
 		   !(*out = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL))) {
-		ret = sceau_fail_ssl(err, SCEAU_ERR_FORMAT, "cannot parse revocation list '%s'", path);
+		ret = sceau_fail_ssl(err, SCEAU_ERR_FORMAT, "cannot parse revocation list '%s'",
+				     path);
 	}
 	ERR_clear_error();
 	BIO_free(bio);

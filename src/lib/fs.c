@@ -53,8 +53,8 @@ enum sceau_err sceau_fs_read(const char *path, size_t max, const char *what, uns
 		goto out;
 	}
 	if ((size_t)st.st_size > max) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "cannot read %s '%s': larger than %zu bytes",
-				 what, path, max);
+		ret = sceau_fail(err, SCEAU_ERR_FORMAT,
+				 "cannot read %s '%s': larger than %zu bytes", what, path, max);
 		goto out;
 	}
 	p = malloc((size_t)st.st_size + 1);
@@ -68,8 +68,9 @@ enum sceau_err sceau_fs_read(const char *path, size_t max, const char *what, uns
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			ret = sceau_fail(err, sceau_err_from_errno(errno), "cannot read %s '%s': %s",
-					 what, path, sceau_errno_text(errno));
+			ret = sceau_fail(err, sceau_err_from_errno(errno),
+					 "cannot read %s '%s': %s", what, path,
+					 sceau_errno_text(errno));
 			goto out;
 		}
 		if (r == 0)
@@ -196,8 +197,9 @@ static enum sceau_err make_parents(struct sceau_outdir *od, const char *dir,
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 	if (stat(parent, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
-			ret = sceau_fail(err, SCEAU_ERR_INVALID, "cannot create '%s': '%s' is not a directory",
-					 dir, parent);
+			ret = sceau_fail(err, SCEAU_ERR_INVALID,
+					 "cannot create '%s': '%s' is not a directory", dir,
+					 parent);
 		free(parent);
 		return ret;
 	}
@@ -210,10 +212,13 @@ static enum sceau_err make_parents(struct sceau_outdir *od, const char *dir,
 	ret = make_parents(od, parent, err);
 	if (ret == SCEAU_OK) {
 		if (od->nmade >= sizeof(od->made) / sizeof(od->made[0])) {
-			ret = sceau_fail(err, SCEAU_ERR_INVALID, "cannot create '%s': too many missing parent directories", dir);
+			ret = sceau_fail(err, SCEAU_ERR_INVALID,
+					 "cannot create '%s': too many missing parent directories",
+					 dir);
 		} else if (mkdir(parent, 0700) < 0) {
-			ret = sceau_fail(err, sceau_err_from_errno(errno), "cannot create directory '%s': %s",
-					 parent, sceau_errno_text(errno));
+			ret = sceau_fail(err, sceau_err_from_errno(errno),
+					 "cannot create directory '%s': %s", parent,
+					 sceau_errno_text(errno));
 		} else {
 			od->made[od->nmade++] = parent;
 			return SCEAU_OK;
@@ -247,8 +252,8 @@ enum sceau_err sceau_outdir_begin(struct sceau_outdir *od, const char *dir, int 
 					  "'%s' is a symbolic link: give the directory itself",
 					  od->final);
 		if (!S_ISDIR(st.st_mode))
-			return sceau_fail(err, SCEAU_ERR_INVALID, "'%s' exists and is not a directory",
-					  od->final);
+			return sceau_fail(err, SCEAU_ERR_INVALID,
+					  "'%s' exists and is not a directory", od->final);
 		if (!force)
 			return sceau_fail(err, SCEAU_ERR_EXISTS, "directory '%s' already exists",
 					  od->final);
@@ -266,9 +271,9 @@ enum sceau_err sceau_outdir_begin(struct sceau_outdir *od, const char *dir, int 
 			return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 	}
 	if (!mkdtemp(tmpl)) { /* mode 0700 */
-		ret = sceau_fail(err, sceau_err_from_errno(errno) == SCEAU_ERR_ACCESS
-					      ? SCEAU_ERR_ACCESS
-					      : SCEAU_ERR_IO,
+		ret = sceau_fail(err,
+				 sceau_err_from_errno(errno) == SCEAU_ERR_ACCESS ? SCEAU_ERR_ACCESS
+										 : SCEAU_ERR_IO,
 				 "cannot create directory in '%s': %s", od->final,
 				 sceau_errno_text(errno));
 		free(tmpl);
@@ -326,15 +331,17 @@ enum sceau_err sceau_outdir_commit(struct sceau_outdir *od, struct sceau_error *
 				  sceau_errno_text(errno));
 	if (!od->existed) {
 		if (rename(od->stage, od->final) < 0)
-			return sceau_fail(err, errno == EEXIST || errno == ENOTEMPTY ? SCEAU_ERR_EXISTS
-										     : SCEAU_ERR_IO,
+			return sceau_fail(err,
+					  errno == EEXIST || errno == ENOTEMPTY ? SCEAU_ERR_EXISTS
+										: SCEAU_ERR_IO,
 					  "cannot create directory '%s': %s", od->final,
 					  sceau_errno_text(errno));
 		free(od->stage);
 		od->stage = NULL;
 		parent = dir_of(od->final);
 		if (!parent || fsync_dir(parent) < 0) {
-			ret = sceau_fail(err, SCEAU_ERR_IO, "cannot sync directory '%s'", od->final);
+			ret = sceau_fail(err, SCEAU_ERR_IO, "cannot sync directory '%s'",
+					 od->final);
 			goto out;
 		}
 	} else {
@@ -347,9 +354,11 @@ enum sceau_err sceau_outdir_commit(struct sceau_outdir *od, struct sceau_error *
 			free(from);
 			free(to);
 			if (r < 0) {
-				ret = sceau_fail(err, SCEAU_ERR_IO, "cannot replace '%s/%s': %s (%zu of %zu files replaced)",
-						 od->final, od->files[i], sceau_errno_text(errno), i,
-						 od->nfiles);
+				ret = sceau_fail(
+					err, SCEAU_ERR_IO,
+					"cannot replace '%s/%s': %s (%zu of %zu files replaced)",
+					od->final, od->files[i], sceau_errno_text(errno), i,
+					od->nfiles);
 				goto out;
 			}
 		}
@@ -357,8 +366,8 @@ enum sceau_err sceau_outdir_commit(struct sceau_outdir *od, struct sceau_error *
 		free(od->stage);
 		od->stage = NULL;
 		if (fsync_dir(od->final) < 0) {
-			ret = sceau_fail(err, SCEAU_ERR_IO, "cannot sync directory '%s': %s", od->final,
-					 sceau_errno_text(errno));
+			ret = sceau_fail(err, SCEAU_ERR_IO, "cannot sync directory '%s': %s",
+					 od->final, sceau_errno_text(errno));
 			goto out;
 		}
 	}

@@ -27,8 +27,8 @@ const char *sceau_errno_text(int errnum);
 
 /* ---- verdict.c ------------------------------------------------------- */
 
-void sceau_verdict_set(struct sceau_verdict *v, enum sceau_verdict_code code, const char *fmt,
-		       ...) SCEAU_PRINTF(3, 4);
+void sceau_verdict_set(struct sceau_verdict *v, enum sceau_verdict_code code, const char *fmt, ...)
+	SCEAU_PRINTF(3, 4);
 
 /* ---- fs.c ------------------------------------------------------------ */
 
@@ -36,8 +36,8 @@ void sceau_verdict_set(struct sceau_verdict *v, enum sceau_verdict_code code, co
 
 /* Read a whole file of at most `max` bytes. `what` names the file's role in
  * messages ("certificate"). *buf is NUL-terminated; caller frees with free. */
-enum sceau_err sceau_fs_read(const char *path, size_t max, const char *what,
-			     unsigned char **buf, size_t *len, struct sceau_error *err);
+enum sceau_err sceau_fs_read(const char *path, size_t max, const char *what, unsigned char **buf,
+			     size_t *len, struct sceau_error *err);
 
 /* Replace `path` atomically: temporary file beside it (O_EXCL), write,
  * fsync, rename over, fsync the directory. */
@@ -48,12 +48,12 @@ enum sceau_err sceau_fs_replace(const char *path, const void *data, size_t len, 
  * place by sceau_outdir_commit, or removed by sceau_outdir_abort. */
 #define SCEAU_OUTDIR_FILES 8
 struct sceau_outdir {
-	char *final;	    /* the directory the caller asked for */
-	char *stage;	    /* where files are written until commit */
-	int existed;	    /* final existed (force): files are moved one by one */
+	char *final; /* the directory the caller asked for */
+	char *stage; /* where files are written until commit */
+	int existed; /* final existed (force): files are moved one by one */
 	char *files[SCEAU_OUTDIR_FILES];
 	size_t nfiles;
-	char *made[16];	    /* parent directories created, to remove on abort */
+	char *made[16]; /* parent directories created, to remove on abort */
 	size_t nmade;
 };
 

@@ -32,7 +32,8 @@ enum sceau_err sceau_key_to_pem(EVP_PKEY *key, const char *pass, size_t pass_len
 	BIO *bio = NULL;
 
 	if (!pass || pass_len == 0 || pass_len > INT_MAX)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "an empty passphrase cannot protect a key");
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "an empty passphrase cannot protect a key");
 	if (RAND_bytes(salt, sizeof(salt)) != 1) {
 		ret = sceau_fail_ssl(err, SCEAU_ERR_CRYPTO, "cannot draw a random salt");
 		goto out;
@@ -101,8 +102,8 @@ enum sceau_err sceau_key_load(const char *path, const char *pass, size_t pass_le
 	if (!pass || pass_len > INT_MAX ||
 	    !(p8 = PKCS8_decrypt(enc, pass ? pass : "", pass ? (int)pass_len : 0))) {
 		ERR_clear_error();
-		ret = sceau_fail(err, SCEAU_ERR_PASSPHRASE, "cannot decrypt key '%s': wrong passphrase",
-				 path);
+		ret = sceau_fail(err, SCEAU_ERR_PASSPHRASE,
+				 "cannot decrypt key '%s': wrong passphrase", path);
 		goto out;
 	}
 	if (!(*out = EVP_PKCS82PKEY(p8))) {

@@ -13,8 +13,8 @@
 enum sceau_err sceau_check_days(int days, const char *what, struct sceau_error *err)
 {
 	if (days < 1 || days > SCEAU_DAYS_MAX)
-		return sceau_fail(err, SCEAU_ERR_INVALID,
-				  "%s must be from 1 to %d days, not %d", what, SCEAU_DAYS_MAX, days);
+		return sceau_fail(err, SCEAU_ERR_INVALID, "%s must be from 1 to %d days, not %d",
+				  what, SCEAU_DAYS_MAX, days);
 	return SCEAU_OK;
 }
 
@@ -83,8 +83,8 @@ static enum sceau_err root_load(struct root *r, const char *dir, const char *pas
 		goto out;
 	if (X509_check_private_key(r->cert, r->key) != 1) {
 		ERR_clear_error();
-		ret = sceau_fail(err, SCEAU_ERR_MISMATCH, "key '%s' does not match certificate '%s'",
-				 key_path, cert_path);
+		ret = sceau_fail(err, SCEAU_ERR_MISMATCH,
+				 "key '%s' does not match certificate '%s'", key_path, cert_path);
 		goto out;
 	}
 	ret = SCEAU_OK;
@@ -324,9 +324,10 @@ static enum sceau_err crl_update(const struct sceau_pki_revoke_params *p, int re
 	if (revoke) {
 		EVP_PKEY *root_pub = X509_get0_pubkey(root.cert);
 		if (X509_cmp(cert, root.cert) == 0) {
-			ret = sceau_fail(err, SCEAU_ERR_INVALID,
-					 "'%s' is the root certificate itself: a root cannot revoke itself",
-					 p->cert_path);
+			ret = sceau_fail(
+				err, SCEAU_ERR_INVALID,
+				"'%s' is the root certificate itself: a root cannot revoke itself",
+				p->cert_path);
 			goto out;
 		}
 		if (X509_check_issued(root.cert, cert) != X509_V_OK || !root_pub ||

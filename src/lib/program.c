@@ -87,8 +87,8 @@ enum sceau_err sceau_program_parse_list(const char *list, unsigned *mask, struct
 		if (!lookup(p, len, &prog))
 			return unknown(err, p, len);
 		if (m & SCEAU_PROGRAM_BIT(prog))
-			return sceau_fail(err, SCEAU_ERR_INVALID,
-					  "programme '%.*s' listed twice", (int)len, p);
+			return sceau_fail(err, SCEAU_ERR_INVALID, "programme '%.*s' listed twice",
+					  (int)len, p);
 		m |= SCEAU_PROGRAM_BIT(prog);
 		if (!end)
 			break;
