@@ -550,24 +550,12 @@ START_TEST(test_cli_prompt_mismatch_exits_2_and_writes_nothing)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("cli");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_cli_help_and_version_go_to_stdout_with_exit_0);
-	tcase_add_test(tc, test_cli_help_x_equals_x_help_for_every_command);
-	tcase_add_test(tc, test_cli_usage_errors_exit_2_on_stderr);
-	tcase_add_test(tc, test_cli_messages_name_the_problem_and_the_subject);
-	tcase_add_test(tc, test_cli_pki_output_reads_back_with_openssl);
-	tcase_add_test(tc, test_cli_revoke_shows_in_openssl_crl_and_fails_verification);
-	tcase_add_test(tc, test_cli_bad_input_exits_2_and_leaves_nothing);
-	tcase_add_test(tc, test_cli_pass_files_and_root_passphrase_apart);
-	tcase_add_test(tc, test_cli_force_and_default_signer_directory);
-	tcase_add_test(tc, test_cli_demo_makes_a_pki_and_can_run_again);
-	tcase_add_test(tc, test_cli_prompts_twice_with_echo_off);
-	tcase_add_test(tc, test_cli_prompt_mismatch_exits_2_and_writes_nothing);
-	suite_add_tcase(s, tc);
-	return tu_main(s);
-}
+TU_MAIN("cli", setup, teardown, test_cli_help_and_version_go_to_stdout_with_exit_0,
+	test_cli_help_x_equals_x_help_for_every_command, test_cli_usage_errors_exit_2_on_stderr,
+	test_cli_messages_name_the_problem_and_the_subject,
+	test_cli_pki_output_reads_back_with_openssl,
+	test_cli_revoke_shows_in_openssl_crl_and_fails_verification,
+	test_cli_bad_input_exits_2_and_leaves_nothing,
+	test_cli_pass_files_and_root_passphrase_apart, test_cli_force_and_default_signer_directory,
+	test_cli_demo_makes_a_pki_and_can_run_again, test_cli_prompts_twice_with_echo_off,
+	test_cli_prompt_mismatch_exits_2_and_writes_nothing)

@@ -83,17 +83,7 @@ START_TEST(test_version_matches_the_build)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("error");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_strerror_names_every_code_distinctly);
-	tcase_add_test(tc, test_error_codes_keep_their_values);
-	tcase_add_test(tc, test_input_errors_are_told_apart_from_system_errors);
-	tcase_add_test(tc, test_error_clear_resets_and_accepts_null);
-	tcase_add_test(tc, test_verdict_names_are_the_json_values);
-	tcase_add_test(tc, test_version_matches_the_build);
-	suite_add_tcase(s, tc);
-	return tu_main(s);
-}
+TU_MAIN("error", NULL, NULL, test_strerror_names_every_code_distinctly,
+	test_error_codes_keep_their_values, test_input_errors_are_told_apart_from_system_errors,
+	test_error_clear_resets_and_accepts_null, test_verdict_names_are_the_json_values,
+	test_version_matches_the_build)

@@ -748,31 +748,16 @@ START_TEST(test_crl_reason_names)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pki");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_init_writes_root_key_cert_and_crl);
-	tcase_add_test(tc, test_init_key_loads_with_its_passphrase_only);
-	tcase_add_test(tc, test_init_refuses_an_existing_directory);
-	tcase_add_test(tc, test_init_force_replaces_only_its_own_files);
-	tcase_add_test(tc, test_init_force_refuses_a_file_or_symlink);
-	tcase_add_test(tc, test_init_creates_missing_parents_privately);
-	tcase_add_test(tc, test_init_rejects_bad_values_and_writes_nothing);
-	tcase_add_test(tc, test_init_accepts_an_arabic_name);
-	tcase_add_test(tc, test_loaders_say_what_a_wrong_file_holds);
-	tcase_add_test(tc, test_signer_certificate_has_the_signer_profile);
-	tcase_add_test(tc, test_signer_carries_only_the_programmes_asked_for);
-	tcase_add_test(tc, test_signer_validity_never_outlives_the_root);
-	tcase_add_test(tc, test_signer_bad_inputs_leave_nothing_behind);
-	tcase_add_test(tc, test_signer_refuses_an_expired_root);
-	tcase_add_test(tc, test_signer_refuses_an_existing_directory_unless_forced);
-	tcase_add_test(tc, test_revoke_lists_the_serial_with_reason_and_bumps_the_number);
-	tcase_add_test(tc, test_revoke_refuses_what_is_not_this_roots);
-	tcase_add_test(tc, test_crl_refresh_keeps_entries_and_moves_next_update);
-	tcase_add_test(tc, test_crl_reason_names);
-	suite_add_tcase(s, tc);
-	return tu_main(s);
-}
+TU_MAIN("pki", setup, teardown, test_init_writes_root_key_cert_and_crl,
+	test_init_key_loads_with_its_passphrase_only, test_init_refuses_an_existing_directory,
+	test_init_force_replaces_only_its_own_files, test_init_force_refuses_a_file_or_symlink,
+	test_init_creates_missing_parents_privately,
+	test_init_rejects_bad_values_and_writes_nothing, test_init_accepts_an_arabic_name,
+	test_loaders_say_what_a_wrong_file_holds, test_signer_certificate_has_the_signer_profile,
+	test_signer_carries_only_the_programmes_asked_for,
+	test_signer_validity_never_outlives_the_root, test_signer_bad_inputs_leave_nothing_behind,
+	test_signer_refuses_an_expired_root,
+	test_signer_refuses_an_existing_directory_unless_forced,
+	test_revoke_lists_the_serial_with_reason_and_bumps_the_number,
+	test_revoke_refuses_what_is_not_this_roots,
+	test_crl_refresh_keeps_entries_and_moves_next_update, test_crl_reason_names)

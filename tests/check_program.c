@@ -80,16 +80,6 @@ START_TEST(test_program_list_format_round_trips_and_truncates)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("program");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_program_oids_follow_the_design);
-	tcase_add_test(tc, test_program_list_parses_names);
-	tcase_add_test(tc, test_program_list_rejects_unknown_empty_and_repeated);
-	tcase_add_test(tc, test_program_from_name);
-	tcase_add_test(tc, test_program_list_format_round_trips_and_truncates);
-	suite_add_tcase(s, tc);
-	return tu_main(s);
-}
+TU_MAIN("program", NULL, NULL, test_program_oids_follow_the_design, test_program_list_parses_names,
+	test_program_list_rejects_unknown_empty_and_repeated, test_program_from_name,
+	test_program_list_format_round_trips_and_truncates)

@@ -50,6 +50,28 @@ static void teardown(void)
 	free(tmp);
 }
 
+/* Revoke the signer made by make_pki; returns the root's new CRL. */
+static X509_CRL *revoke_signer(enum sceau_crl_reason reason)
+{
+	char *rdir = tu_path(tmp, "root"), *scrt = tu_path(tmp, "signer/signer.crt");
+	char *cpath = tu_path(rdir, "crl.pem");
+	struct sceau_pki_revoke_params p = {.root_dir = rdir,
+					    .root_pass = "pw",
+					    .root_pass_len = 2,
+					    .cert_path = scrt,
+					    .crl_days = 30,
+					    .reason = reason};
+	struct sceau_error err = {0};
+	X509_CRL *newer;
+
+	ck_assert_msg(sceau_pki_revoke(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
+	newer = tu_load_crl(cpath);
+	free(rdir);
+	free(scrt);
+	free(cpath);
+	return newer;
+}
+
 static struct sceau_verdict check(X509 *who, X509 *anchor, X509_CRL *list, enum sceau_program prog,
 				  time_t at)
 {
@@ -143,21 +165,11 @@ END_TEST
 
 START_TEST(test_check_revoked_signer_is_revoked_with_reason)
 {
-	char *rdir = tu_path(tmp, "root"), *scrt = tu_path(tmp, "signer/signer.crt");
-	char *cpath = tu_path(rdir, "crl.pem");
-	struct sceau_pki_revoke_params p = {.root_dir = rdir,
-					    .root_pass = "pw",
-					    .root_pass_len = 2,
-					    .cert_path = scrt,
-					    .crl_days = 30,
-					    .reason = SCEAU_REASON_KEY_COMPROMISE};
-	struct sceau_error err = {0};
 	struct sceau_verdict v;
 	X509_CRL *newer;
 
 	make_pki(10, 3650, 1095, COC | HALAL);
-	ck_assert_msg(sceau_pki_revoke(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
-	newer = tu_load_crl(cpath);
+	newer = revoke_signer(SCEAU_REASON_KEY_COMPROMISE);
 	v = check(signer, root, newer, SCEAU_PROGRAM_COC, 0);
 	ck_assert_int_eq(v.code, SCEAU_VERDICT_REVOKED);
 	ck_assert_ptr_nonnull(strstr(v.reason, "(keyCompromise)"));
@@ -169,35 +181,20 @@ START_TEST(test_check_revoked_signer_is_revoked_with_reason)
 	v = check(signer, root, crl, SCEAU_PROGRAM_COC, 0);
 	ck_assert_int_eq(v.code, SCEAU_VERDICT_VALID);
 	X509_CRL_free(newer);
-	free(rdir);
-	free(scrt);
-	free(cpath);
 }
 END_TEST
 
 START_TEST(test_check_revoked_wins_over_expired)
 {
-	char *rdir = tu_path(tmp, "root"), *scrt = tu_path(tmp, "signer/signer.crt");
-	char *cpath = tu_path(rdir, "crl.pem");
-	struct sceau_pki_revoke_params p = {.root_dir = rdir,
-					    .root_pass = "pw",
-					    .root_pass_len = 2,
-					    .cert_path = scrt,
-					    .crl_days = 30};
-	struct sceau_error err = {0};
 	struct sceau_verdict v;
 	X509_CRL *newer;
 
 	make_pki(0, 3650, 30, COC | HALAL);
-	ck_assert_msg(sceau_pki_revoke(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
-	newer = tu_load_crl(cpath);
+	newer = revoke_signer(SCEAU_REASON_UNSPECIFIED);
 	v = check(signer, root, newer, SCEAU_PROGRAM_COC, time(NULL) + 60 * DAY);
 	ck_assert_int_eq(v.code, SCEAU_VERDICT_REVOKED);
 	ck_assert_ptr_nonnull(strstr(v.reason, "(unspecified)"));
 	X509_CRL_free(newer);
-	free(rdir);
-	free(scrt);
-	free(cpath);
 }
 END_TEST
 
@@ -256,22 +253,9 @@ START_TEST(test_check_bad_arguments_are_errors_not_verdicts)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("signer_check");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_check_valid_signer_for_each_programme);
-	tcase_add_test(tc, test_check_wrong_programme_is_untrusted);
-	tcase_add_test(tc, test_check_signer_of_another_root_is_untrusted);
-	tcase_add_test(tc, test_check_forged_signer_certificate_is_untrusted);
-	tcase_add_test(tc, test_check_revoked_signer_is_revoked_with_reason);
-	tcase_add_test(tc, test_check_revoked_wins_over_expired);
-	tcase_add_test(tc, test_check_expired_and_not_yet_valid);
-	tcase_add_test(tc, test_check_expired_root_expires_the_signer);
-	tcase_add_test(tc, test_check_a_ca_is_not_a_document_signer);
-	tcase_add_test(tc, test_check_bad_arguments_are_errors_not_verdicts);
-	suite_add_tcase(s, tc);
-	return tu_main(s);
-}
+TU_MAIN("signer_check", setup, teardown, test_check_valid_signer_for_each_programme,
+	test_check_wrong_programme_is_untrusted, test_check_signer_of_another_root_is_untrusted,
+	test_check_forged_signer_certificate_is_untrusted,
+	test_check_revoked_signer_is_revoked_with_reason, test_check_revoked_wins_over_expired,
+	test_check_expired_and_not_yet_valid, test_check_expired_root_expires_the_signer,
+	test_check_a_ca_is_not_a_document_signer, test_check_bad_arguments_are_errors_not_verdicts)

@@ -239,11 +239,20 @@ X509_CRL *tu_load_crl(const char *path)
 	return c;
 }
 
-int tu_main(Suite *s)
+int tu_main(const char *name, void (*setup)(void), void (*teardown)(void),
+	    const TTest *const *tests, size_t n)
 {
-	SRunner *sr = srunner_create(s);
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
 	int failed;
 
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

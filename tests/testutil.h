@@ -45,7 +45,15 @@ void tu_make_signer(const char *root_dir, const char *dir, const char *name, uns
 X509 *tu_load_cert(const char *path);
 X509_CRL *tu_load_crl(const char *path);
 
-/* Run a suite; returns the process exit status. */
-int tu_main(Suite *s);
+/* Run the tests as one Check suite named `name`, each with the fixture
+ * (setup and teardown may be NULL); returns the process exit status. */
+int tu_main(const char *name, void (*setup)(void), void (*teardown)(void),
+	    const TTest *const *tests, size_t n);
+#define TU_MAIN(name, setup, teardown, ...)                                                        \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const TTest *const tests[] = {__VA_ARGS__};                                        \
+		return tu_main(name, setup, teardown, tests, sizeof(tests) / sizeof(tests[0]));    \
+	}
 
 #endif

@@ -1,5 +1,6 @@
 /* sceau demo — a demo PKI made in one go, and what it shows. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,15 +29,9 @@ static const struct cli_spec demo_spec = {
 
 static char *join(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	char *p = malloc(la + lb + 2);
+	char *p = NULL;
 
-	if (p) {
-		memcpy(p, a, la);
-		p[la] = '/';
-		memcpy(p + la + 1, b, lb + 1);
-	}
-	return p;
+	return asprintf(&p, "%s/%s", a, b) < 0 ? NULL : p;
 }
 
 /* Load what the demo made and check the signer for each programme. */
