@@ -109,7 +109,8 @@ START_TEST(test_init_writes_root_key_cert_and_crl)
 		X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
 		ck_assert_str_eq(cn, "Test Root");
 	}
-	ck_assert_int_le(llabs((long long)(made.not_after - (now + 3650L * DAY))), 5);
+	ck_assert_int_le(llabs((long long)(made.not_after - (now + 3650L * DAY))),
+			 120); /* slack for a slow machine, not a timing test */
 	ck_assert_str_ne(made.serial, "");
 
 	crl = tu_load_crl(crl_path);
@@ -118,7 +119,7 @@ START_TEST(test_init_writes_root_key_cert_and_crl)
 	ck_assert_int_le(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), 0);
 	ck_assert_int_eq(made.crl_entries, 0);
 	ck_assert_int_eq(made.crl_number, 1);
-	ck_assert_int_le(llabs((long long)(made.crl_next_update - (now + 30L * DAY))), 5);
+	ck_assert_int_le(llabs((long long)(made.crl_next_update - (now + 30L * DAY))), 120);
 	ck_assert_ptr_nonnull(X509_CRL_get0_nextUpdate(crl));
 	X509_CRL_free(crl);
 	X509_free(x);
@@ -403,7 +404,7 @@ START_TEST(test_signer_certificate_has_the_signer_profile)
 					   SCEAU_BACKDATE_SECONDS)),
 			 1);
 	ck_assert_int_le(
-		llabs((long long)(made.not_before - (time(NULL) - SCEAU_BACKDATE_SECONDS))), 5);
+		llabs((long long)(made.not_before - (time(NULL) - SCEAU_BACKDATE_SECONDS))), 120);
 
 	/* chain.pem: the signer, then the root. */
 	pem = tu_read(chain, NULL);
@@ -715,7 +716,7 @@ START_TEST(test_crl_refresh_keeps_entries_and_moves_next_update)
 	ck_assert_msg(sceau_pki_crl_refresh(&p, &made, &err) == SCEAU_OK, "%s", err.msg);
 	ck_assert_int_eq(made.crl_number, 3);
 	ck_assert_int_eq(made.crl_entries, 1);
-	ck_assert_int_le(llabs((long long)(made.crl_next_update - (time(NULL) + 90L * DAY))), 5);
+	ck_assert_int_le(llabs((long long)(made.crl_next_update - (time(NULL) + 90L * DAY))), 120);
 	crl = tu_load_crl(crl_path);
 	ax = tu_load_cert(acrt);
 	ck_assert_int_eq(crl_reason_of(crl, ax), SCEAU_REASON_SUPERSEDED);
