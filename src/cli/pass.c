@@ -119,7 +119,9 @@ static int ask(int fd, const char *prompt, struct cli_pass *p)
 	for (int i = 0; i < 4; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	tty_fd = fd;
-	if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &tio) < 0)
+	/* Echo off before the prompt appears: what is typed after seeing it must
+	 * neither be echoed nor be flushed away by TCSAFLUSH. */
+	if (tcsetattr(fd, TCSAFLUSH, &tio) < 0 || write(fd, prompt, strlen(prompt)) < 0)
 		goto restore;
 	while (n < PASS_MAX) {
 		ssize_t r = read(fd, buf + n, 1);
