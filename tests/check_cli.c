@@ -1,6 +1,8 @@
 /* sceau tests — the command line: exit codes, messages, help, the PKI
  * commands end to end, checked with the openssl command-line tool. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -518,8 +520,10 @@ static int prompt_init(const char *first, const char *second, char *log, size_t 
 	ck_assert_msg(expect(fd, "new passphrase for the new root key 'r/root.key': ", log, cap),
 		      "%s", log);
 	ck_assert(write(fd, first, strlen(first)) > 0);
-	ck_assert_msg(expect(fd, "repeat the passphrase", log, cap), "%s", log);
-	ck_assert(write(fd, second, strlen(second)) > 0);
+	if (second) {
+		ck_assert_msg(expect(fd, "repeat the passphrase", log, cap), "%s", log);
+		ck_assert(write(fd, second, strlen(second)) > 0);
+	}
 	expect(fd, "\x04never", log, cap); /* read to EOF */
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	close(fd);
@@ -547,6 +551,69 @@ START_TEST(test_cli_prompt_mismatch_exits_2_and_writes_nothing)
 	ck_assert_int_eq(prompt_init("one\n", "two\n", log, sizeof(log)), 2);
 	ck_assert(has(log, "the passphrases do not match"));
 	ck_assert_int_eq(tu_count_entries(tmp), 0);
+	/* Enter alone: no key with an empty passphrase. */
+	ck_assert_int_eq(prompt_init("\n", NULL, log, sizeof(log)), 2);
+	ck_assert(has(log, "empty passphrase for the new root key"));
+	ck_assert_int_eq(tu_count_entries(tmp), 0);
+}
+END_TEST
+
+START_TEST(test_cli_failures_after_staging_leave_no_trace)
+{
+	char path[512] = "";
+	struct tu_proc p;
+	char *key, *empty = tu_path(tmp, "empty.pass");
+
+	/* Seventeen missing parents: more than sceau creates; the sixteen it
+	 * made are removed again. */
+	for (int i = 1; i <= 17; i++) {
+		char part[8];
+		snprintf(part, sizeof(part), "d%d/", i);
+		strncat(path, part, sizeof(path) - strlen(path) - 1);
+	}
+	strncat(path, "root", sizeof(path) - strlen(path) - 1);
+	RUN(&p, PASS_ENV, "pki", "init", "--dir", path, "--name", "R");
+	ck_assert_int_eq(p.status, 2);
+	ck_assert(has(p.err, "too many missing parent directories"));
+	tu_proc_free(&p);
+	ck_assert_int_eq(tu_count_entries(tmp), 0);
+
+	/* An empty passphrase file is refused, naming it. */
+	tu_write(empty, "\n", 1);
+	RUN(&p, NULL, "pki", "init", "--dir", "r", "--name", "R", "--pass-file", "empty.pass");
+	ck_assert_int_eq(p.status, 2);
+	ck_assert(has(p.err,
+		      "passphrase file 'empty.pass' for the new root key 'r/root.key' is empty"));
+	tu_proc_free(&p);
+	unlink(empty);
+	free(empty);
+
+	/* --force into a root whose root.key is a directory: the rename fails
+	 * (a system error, exit 3) and the staging directory goes away. */
+	make_root_and_signer();
+	key = tu_path(tmp, "r/root.key");
+	ck_assert_int_eq(unlink(key), 0);
+	ck_assert_int_eq(mkdir(key, 0700), 0);
+	{
+		char *inside = tu_path(key, "x");
+		tu_write(inside, "x", 1);
+		free(inside);
+	}
+	RUN(&p, PASS_ENV, "pki", "init", "--dir", "r", "--name", "R", "--force");
+	ck_assert_msg(p.status == 3, "exit %d: %s", p.status, p.err);
+	ck_assert(has(p.err, "cannot replace 'r/root.key'"));
+	tu_proc_free(&p);
+	{
+		char *r = tu_path(tmp, "r");
+		DIR *d = opendir(r);
+		struct dirent *e;
+		while ((e = readdir(d)))
+			ck_assert_msg(strncmp(e->d_name, ".sceau-new-", 11) != 0, "left %s",
+				      e->d_name);
+		closedir(d);
+		free(r);
+	}
+	free(key);
 }
 END_TEST
 
@@ -558,4 +625,5 @@ TU_MAIN("cli", setup, teardown, test_cli_help_and_version_go_to_stdout_with_exit
 	test_cli_bad_input_exits_2_and_leaves_nothing,
 	test_cli_pass_files_and_root_passphrase_apart, test_cli_force_and_default_signer_directory,
 	test_cli_demo_makes_a_pki_and_can_run_again, test_cli_prompts_twice_with_echo_off,
-	test_cli_prompt_mismatch_exits_2_and_writes_nothing)
+	test_cli_prompt_mismatch_exits_2_and_writes_nothing,
+	test_cli_failures_after_staging_leave_no_trace)

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <openssl/pkcs12.h>
 
 #include "testutil.h"
 
@@ -113,8 +114,36 @@ START_TEST(test_init_writes_root_key_cert_and_crl)
 			 120); /* slack for a slow machine, not a timing test */
 	ck_assert_str_ne(made.serial, "");
 
+	ck_assert_int_eq(tu_mode(crt), 0644); /* public */
+	ck_assert_int_eq(tu_mode(crl_path), 0644);
+	{
+		/* The key is PBES2 with scrypt and AES-256-CBC. */
+		char *kpem = tu_read(key, NULL);
+		BIO *bio = BIO_new_mem_buf(kpem, -1);
+		X509_SIG *sig = PEM_read_bio_PKCS8(bio, NULL, NULL, NULL);
+		const X509_ALGOR *alg = NULL;
+		PBE2PARAM *pbe2;
+		ck_assert_ptr_nonnull(sig);
+		X509_SIG_get0(sig, &alg, NULL);
+		ck_assert_int_eq(OBJ_obj2nid(alg->algorithm), NID_pbes2);
+		pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter);
+		ck_assert_ptr_nonnull(pbe2);
+		ck_assert_int_eq(OBJ_obj2nid(pbe2->keyfunc->algorithm), NID_id_scrypt);
+		ck_assert_int_eq(OBJ_obj2nid(pbe2->encryption->algorithm), NID_aes_256_cbc);
+		PBE2PARAM_free(pbe2);
+		X509_SIG_free(sig);
+		BIO_free(bio);
+		free(kpem);
+	}
 	crl = tu_load_crl(crl_path);
 	ck_assert_int_eq(X509_CRL_get_version(crl), X509_CRL_VERSION_2);
+	{
+		AUTHORITY_KEYID *aki =
+			X509_CRL_get_ext_d2i(crl, NID_authority_key_identifier, NULL, NULL);
+		ck_assert_ptr_nonnull(aki);
+		ck_assert_int_eq(ASN1_OCTET_STRING_cmp(aki->keyid, X509_get0_subject_key_id(x)), 0);
+		AUTHORITY_KEYID_free(aki);
+	}
 	ck_assert_int_eq(X509_CRL_verify(crl, X509_get0_pubkey(x)), 1);
 	ck_assert_int_le(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), 0);
 	ck_assert_int_eq(made.crl_entries, 0);
@@ -320,6 +349,15 @@ START_TEST(test_loaders_say_what_a_wrong_file_holds)
 	ck_assert_ptr_nonnull(strstr(err.msg, missing));
 	ck_assert_int_eq(sceau_cert_load(tmp, &x, &err), SCEAU_ERR_ACCESS);
 	ck_assert_ptr_nonnull(strstr(err.msg, "is a directory"));
+	{
+		/* Inputs are read with a bound. */
+		size_t big = (1u << 20) + 1;
+		char *blob = calloc(1, big);
+		tu_write(junk, blob, big);
+		free(blob);
+		ck_assert_int_eq(sceau_cert_load(junk, &x, &err), SCEAU_ERR_FORMAT);
+		ck_assert_ptr_nonnull(strstr(err.msg, "larger than 1048576 bytes"));
+	}
 	tu_write(junk, "not a certificate at all", 24);
 	ck_assert_int_eq(sceau_cert_load(junk, &x, &err), SCEAU_ERR_FORMAT);
 	ck_assert_ptr_null(x);
@@ -535,6 +573,45 @@ START_TEST(test_signer_refuses_an_expired_root)
 }
 END_TEST
 
+START_TEST(test_signer_refuses_a_non_ca_or_future_root)
+{
+	char *root = tu_path(tmp, "root"), *body = tu_path(tmp, "body");
+	char *fake = tu_path(tmp, "fake"), *future = tu_path(tmp, "future");
+	char *dir = tu_path(tmp, "new");
+	struct sceau_pki_signer_params p;
+	struct sceau_error err = {0};
+	static const char *const files[][2] = {{"signer.crt", "root.crt"},
+					       {"signer.key", "root.key"}};
+
+	tu_make_root(root, "R", 3650, 0);
+	tu_make_signer(root, body, "B", COC, 365, 0);
+	/* A signer's certificate and key dressed up as a root. */
+	ck_assert_int_eq(mkdir(fake, 0700), 0);
+	for (size_t i = 0; i < 2; i++) {
+		char *from = tu_path(body, files[i][0]), *to = tu_path(fake, files[i][1]);
+		char *pem = tu_read(from, NULL);
+		tu_write(to, pem, strlen(pem));
+		free(pem);
+		free(from);
+		free(to);
+	}
+	p = signer_params(fake, dir);
+	ck_assert_int_eq(sceau_pki_signer(&p, NULL, &err), SCEAU_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is not a root CA certificate"));
+	/* A root whose validity starts next week. */
+	tu_make_root(future, "Future", 3650, time(NULL) + 7 * DAY);
+	p = signer_params(future, dir);
+	ck_assert_int_eq(sceau_pki_signer(&p, NULL, &err), SCEAU_ERR_STATE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is not yet valid"));
+	ck_assert(!tu_exists(dir));
+	free(root);
+	free(body);
+	free(fake);
+	free(future);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_signer_refuses_an_existing_directory_unless_forced)
 {
 	char *root = tu_path(tmp, "root"), *dir = tu_path(tmp, "body");
@@ -630,6 +707,7 @@ START_TEST(test_revoke_lists_the_serial_with_reason_and_bumps_the_number)
 	ck_assert_int_eq(crl_reason_of(crl, ax), SCEAU_REASON_KEY_COMPROMISE);
 	ck_assert_int_eq(crl_reason_of(crl, bx), -1);
 	ck_assert_int_eq(tu_count_entries(root), 3); /* no temporary files left */
+	ck_assert_int_eq(tu_mode(crl_path), 0644);
 	X509_CRL_free(crl);
 	X509_free(ax);
 	X509_free(bx);
@@ -665,6 +743,36 @@ START_TEST(test_revoke_refuses_what_is_not_this_roots)
 	p = revoke_params(root, rcrt);
 	ck_assert_int_eq(sceau_pki_revoke(&p, NULL, &err), SCEAU_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.msg, "root certificate itself"));
+	{
+		/* A certificate of this root, altered: its issuer fields still point
+		 * here, the root's signature no longer matches. */
+		char *mine = tu_path(tmp, "mine"), *mcrt = tu_path(mine, "signer.crt");
+		char *forged = tu_path(tmp, "forged.crt");
+		unsigned char *der = NULL, *hit;
+		X509 *x;
+		int len;
+		FILE *f;
+
+		tu_make_signer(root, mine, "Genuine Body", COC, 365, 0);
+		x = tu_load_cert(mcrt);
+		len = i2d_X509(x, &der);
+		hit = memmem(der, (size_t)len, "Genuine", 7);
+		ck_assert_ptr_nonnull(hit);
+		hit[0] = 'X';
+		f = fopen(forged, "wb");
+		ck_assert_uint_eq(fwrite(der, 1, (size_t)len, f), (size_t)len);
+		fclose(f);
+		p = revoke_params(root, forged);
+		ck_assert_int_eq(sceau_pki_revoke(&p, NULL, &err), SCEAU_ERR_MISMATCH);
+		ck_assert_ptr_nonnull(strstr(err.msg, "was not issued by root"));
+		OPENSSL_free(der);
+		X509_free(x);
+		unlink(forged);
+		tu_rmrf(mine);
+		free(mine);
+		free(mcrt);
+		free(forged);
+	}
 	p = revoke_params(root, rkey);
 	ck_assert_int_eq(sceau_pki_revoke(&p, NULL, &err), SCEAU_ERR_FORMAT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "holds a private key, not a certificate"));
@@ -757,7 +865,7 @@ TU_MAIN("pki", setup, teardown, test_init_writes_root_key_cert_and_crl,
 	test_loaders_say_what_a_wrong_file_holds, test_signer_certificate_has_the_signer_profile,
 	test_signer_carries_only_the_programmes_asked_for,
 	test_signer_validity_never_outlives_the_root, test_signer_bad_inputs_leave_nothing_behind,
-	test_signer_refuses_an_expired_root,
+	test_signer_refuses_an_expired_root, test_signer_refuses_a_non_ca_or_future_root,
 	test_signer_refuses_an_existing_directory_unless_forced,
 	test_revoke_lists_the_serial_with_reason_and_bumps_the_number,
 	test_revoke_refuses_what_is_not_this_roots,

@@ -2,7 +2,9 @@
  * a test that fails without the check it exercises (part: check). */
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "testutil.h"
 
@@ -70,6 +72,44 @@ static X509_CRL *revoke_signer(enum sceau_crl_reason reason)
 	free(scrt);
 	free(cpath);
 	return newer;
+}
+
+/* A copy of the signer with the extensions in `ext` (nid, openssl value;
+ * ending with nid 0) replaced and notAfter moved by `extra_days`, re-signed
+ * by the root: a certificate the root really issued, with a profile sceau
+ * never issues. */
+struct ext_change {
+	int nid;
+	const char *value;
+};
+
+static X509 *resign(const struct ext_change *ext, long extra_days)
+{
+	char *kpath = tu_path(tmp, "root/root.key");
+	struct sceau_error err = {0};
+	EVP_PKEY *key = NULL;
+	X509 *x = X509_dup(signer);
+
+	ck_assert_msg(sceau_key_load(kpath, "pw", 2, &key, &err) == SCEAU_OK, "%s", err.msg);
+	for (; ext && ext->nid; ext++) {
+		X509_EXTENSION *e;
+		X509V3_CTX ctx;
+		int at = X509_get_ext_by_NID(x, ext->nid, -1);
+		if (at >= 0)
+			X509_EXTENSION_free(X509_delete_ext(x, at));
+		X509V3_set_ctx(&ctx, root, x, NULL, NULL, 0);
+		e = X509V3_EXT_conf_nid(NULL, &ctx, ext->nid, ext->value);
+		ck_assert_ptr_nonnull(e);
+		ck_assert(X509_add_ext(x, e, -1));
+		X509_EXTENSION_free(e);
+	}
+	if (extra_days)
+		ck_assert_ptr_nonnull(
+			X509_time_adj_ex(X509_getm_notAfter(x), (int)extra_days, 0, NULL));
+	ck_assert(X509_sign(x, key, EVP_sha256()));
+	EVP_PKEY_free(key);
+	free(kpath);
+	return x;
 }
 
 static struct sceau_verdict check(X509 *who, X509 *anchor, X509_CRL *list, enum sceau_program prog,
@@ -231,11 +271,54 @@ END_TEST
 START_TEST(test_check_a_ca_is_not_a_document_signer)
 {
 	struct sceau_verdict v;
+	X509 *ca;
 
 	make_pki(0, 3650, 1095, COC | HALAL);
 	v = check(root, root, crl, SCEAU_PROGRAM_COC, 0);
 	ck_assert_int_eq(v.code, SCEAU_VERDICT_UNTRUSTED);
 	ck_assert_ptr_nonnull(strstr(v.reason, "is a CA"));
+	/* A root-issued sub-CA that may also sign: still not a document signer. */
+	ca = resign((const struct ext_change[]){{NID_basic_constraints, "critical,CA:TRUE"},
+						{NID_key_usage,
+						 "critical,digitalSignature,keyCertSign"},
+						{0, NULL}},
+		    0);
+	v = check(ca, root, crl, SCEAU_PROGRAM_COC, 0);
+	ck_assert_int_eq(v.code, SCEAU_VERDICT_UNTRUSTED);
+	ck_assert_ptr_nonnull(strstr(v.reason, "is a CA"));
+	X509_free(ca);
+}
+END_TEST
+
+START_TEST(test_check_signer_without_digital_signature_is_untrusted)
+{
+	struct sceau_verdict v;
+	X509 *x;
+
+	make_pki(0, 3650, 1095, COC | HALAL);
+	x = resign(
+		(const struct ext_change[]){{NID_key_usage, "critical,nonRepudiation"}, {0, NULL}},
+		0);
+	v = check(x, root, crl, SCEAU_PROGRAM_COC, 0);
+	ck_assert_int_eq(v.code, SCEAU_VERDICT_UNTRUSTED);
+	ck_assert_ptr_nonnull(strstr(v.reason, "does not allow digital signatures"));
+	X509_free(x);
+}
+END_TEST
+
+START_TEST(test_check_signer_outliving_its_root_expires_with_it)
+{
+	struct sceau_verdict v;
+	X509 *x;
+
+	/* sceau clamps signers to the root's end; a certificate that does not
+	 * is judged by the root's validity too. */
+	make_pki(0, 30, 1095, COC | HALAL);
+	x = resign(NULL, 1000);
+	v = check(x, root, crl, SCEAU_PROGRAM_COC, time(NULL) + 60 * DAY);
+	ck_assert_int_eq(v.code, SCEAU_VERDICT_EXPIRED);
+	ck_assert_ptr_nonnull(strstr(v.reason, "root certificate 'Check Root' expired"));
+	X509_free(x);
 }
 END_TEST
 
@@ -258,4 +341,7 @@ TU_MAIN("signer_check", setup, teardown, test_check_valid_signer_for_each_progra
 	test_check_forged_signer_certificate_is_untrusted,
 	test_check_revoked_signer_is_revoked_with_reason, test_check_revoked_wins_over_expired,
 	test_check_expired_and_not_yet_valid, test_check_expired_root_expires_the_signer,
-	test_check_a_ca_is_not_a_document_signer, test_check_bad_arguments_are_errors_not_verdicts)
+	test_check_a_ca_is_not_a_document_signer,
+	test_check_signer_without_digital_signature_is_untrusted,
+	test_check_signer_outliving_its_root_expires_with_it,
+	test_check_bad_arguments_are_errors_not_verdicts)

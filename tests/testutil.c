@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <openssl/bn.h>
+
 #include "testutil.h"
 
 extern char **environ;
@@ -189,6 +191,18 @@ void tu_proc_free(struct tu_proc *p)
 	p->out = p->err = NULL;
 }
 
+void tu_assert_serial(const char *cert_path)
+{
+	X509 *x = tu_load_cert(cert_path);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+
+	/* 127 random bits with the top one set: positive, >= 64 bits, 16 bytes. */
+	ck_assert_int_eq(BN_num_bits(bn), 127);
+	ck_assert(!BN_is_negative(bn));
+	BN_free(bn);
+	X509_free(x);
+}
+
 void tu_make_root(const char *dir, const char *name, int days, time_t now)
 {
 	struct sceau_pki_init_params p = {.dir = dir,
@@ -199,8 +213,12 @@ void tu_make_root(const char *dir, const char *name, int days, time_t now)
 					  .pass_len = 2,
 					  .now = now};
 	struct sceau_error err = {0};
+	char *crt;
 
 	ck_assert_msg(sceau_pki_init(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
+	crt = tu_path(dir, "root.crt");
+	tu_assert_serial(crt);
+	free(crt);
 }
 
 void tu_make_signer(const char *root_dir, const char *dir, const char *name, unsigned programs,
@@ -219,6 +237,11 @@ void tu_make_signer(const char *root_dir, const char *dir, const char *name, uns
 	struct sceau_error err = {0};
 
 	ck_assert_msg(sceau_pki_signer(&p, NULL, &err) == SCEAU_OK, "%s", err.msg);
+	{
+		char *crt = tu_path(dir, "signer.crt");
+		tu_assert_serial(crt);
+		free(crt);
+	}
 }
 
 X509 *tu_load_cert(const char *path)

@@ -37,6 +37,8 @@ struct tu_proc {
 void tu_run(struct tu_proc *p, const char *cwd, const char *const *env, const char *const *argv);
 void tu_proc_free(struct tu_proc *p);
 
+/* Assert the certificate's serial has the shape sceau gives every serial. */
+void tu_assert_serial(const char *cert_path);
 /* Create a root with the library (passphrase "pw"). */
 void tu_make_root(const char *dir, const char *name, int days, time_t now);
 /* Create a signer under root_dir (both passphrases "pw"). */
