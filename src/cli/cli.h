@@ -79,9 +79,7 @@ int cli_dispatch(const char *group, const char *summary, const struct cli_comman
 int cli_report(const struct sceau_error *err, const char *exists_hint);
 /* Print "sceau: <message>" to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A date and time as shown to people: Africa/Casablanca local time. */
-void cli_format_time(time_t t, char *buf, size_t len);
-/* A date only, Casablanca local. */
+/* A date as shown to people: Africa/Casablanca local time. */
 void cli_format_date(time_t t, char *buf, size_t len);
 
 /* ---- pass.c: passphrases ---------------------------------------------------- */

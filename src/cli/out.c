@@ -26,8 +26,8 @@ void cli_warn(const char *fmt, ...)
 }
 
 /* DESIGN.md: times are stored in UTC and shown in Africa/Casablanca time.
- * Without the zone data (package tzdata), show UTC and say so. */
-static void fmt(time_t t, int with_time, char *buf, size_t len)
+ * Without the zone data (package tzdata), show the UTC date. */
+void cli_format_date(time_t t, char *buf, size_t len)
 {
 	static int have_zone = -1;
 	struct tm tm;
@@ -39,26 +39,8 @@ static void fmt(time_t t, int with_time, char *buf, size_t len)
 			tzset();
 		}
 	}
-	if (have_zone ? !localtime_r(&t, &tm) : !gmtime_r(&t, &tm)) {
-		snprintf(buf, len, "(unrepresentable time)");
-		return;
-	}
-	if (with_time)
-		strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+	if (have_zone ? !localtime_r(&t, &tm) : !gmtime_r(&t, &tm))
+		snprintf(buf, len, "(unrepresentable date)");
 	else
 		strftime(buf, len, "%Y-%m-%d", &tm);
-	if (!have_zone && with_time) {
-		size_t n = strlen(buf);
-		snprintf(buf + n, len - n, " UTC");
-	}
-}
-
-void cli_format_time(time_t t, char *buf, size_t len)
-{
-	fmt(t, 1, buf, len);
-}
-
-void cli_format_date(time_t t, char *buf, size_t len)
-{
-	fmt(t, 0, buf, len);
 }
