@@ -300,15 +300,16 @@ out:
 
 /* ---- sceau pki revoke / sceau pki crl ------------------------------------------ */
 
-enum { R_ROOT, R_CERT, R_REASON, R_CRL_DAYS, R_PASS_FILE };
+/* revoke and crl share the first three options, at the same indices. */
+enum { R_ROOT, R_CRL_DAYS, R_PASS_FILE, R_CERT, R_REASON };
 static const struct cli_opt revoke_opts[] = {
 	[R_ROOT] = {"root", "ROOT", "the root's directory (default: " DEFAULT_ROOT ")"},
+	[R_CRL_DAYS] = {"crl-days", "N", "days until the new list's next update (default: 30)"},
+	[R_PASS_FILE] = {"pass-file", "FILE", "read the root key's passphrase from FILE"},
 	[R_CERT] = {"cert", "FILE", "the signer certificate to revoke (required)"},
 	[R_REASON] = {"reason", "REASON",
 		      "keyCompromise, superseded, cessationOfOperation, affiliationChanged, "
 		      "privilegeWithdrawn, cACompromise or unspecified (default)"},
-	[R_CRL_DAYS] = {"crl-days", "N", "days until the new list's next update (default: 30)"},
-	[R_PASS_FILE] = {"pass-file", "FILE", "read the root key's passphrase from FILE"},
 	{0},
 };
 static const char root_pass_details[] =
@@ -325,11 +326,10 @@ static const struct cli_spec revoke_spec = {
 	0,
 	0};
 
-enum { C_ROOT, C_CRL_DAYS, C_PASS_FILE };
 static const struct cli_opt crl_opts[] = {
-	[C_ROOT] = {"root", "ROOT", "the root's directory (default: " DEFAULT_ROOT ")"},
-	[C_CRL_DAYS] = {"crl-days", "N", "days until the new list's next update (default: 30)"},
-	[C_PASS_FILE] = {"pass-file", "FILE", "read the root key's passphrase from FILE"},
+	[R_ROOT] = {"root", "ROOT", "the root's directory (default: " DEFAULT_ROOT ")"},
+	[R_CRL_DAYS] = {"crl-days", "N", "days until the new list's next update (default: 30)"},
+	[R_PASS_FILE] = {"pass-file", "FILE", "read the root key's passphrase from FILE"},
 	{0},
 };
 static const struct cli_spec crl_spec = {
@@ -355,13 +355,11 @@ static int crl_command(const struct cli_spec *spec, int revoke, int argc, char *
 
 	if ((ret = cli_parse(spec, argc, argv, &a)) >= 0)
 		return ret;
-	p.root_dir =
-		a.val[revoke ? R_ROOT : C_ROOT] ? a.val[revoke ? R_ROOT : C_ROOT] : DEFAULT_ROOT;
+	p.root_dir = a.val[R_ROOT] ? a.val[R_ROOT] : DEFAULT_ROOT;
 	p.crl_days = SCEAU_CRL_DAYS_DEFAULT;
-	pass_file = a.val[revoke ? R_PASS_FILE : C_PASS_FILE];
-	if (a.val[revoke ? R_CRL_DAYS : C_CRL_DAYS] &&
-	    (ret = cli_parse_int(spec, "crl-days", a.val[revoke ? R_CRL_DAYS : C_CRL_DAYS], 1,
-				 SCEAU_DAYS_MAX, &p.crl_days)) >= 0)
+	pass_file = a.val[R_PASS_FILE];
+	if (a.val[R_CRL_DAYS] && (ret = cli_parse_int(spec, "crl-days", a.val[R_CRL_DAYS], 1,
+						      SCEAU_DAYS_MAX, &p.crl_days)) >= 0)
 		return ret;
 	if (revoke) {
 		p.cert_path = a.val[R_CERT];

@@ -211,20 +211,14 @@ enum sceau_err sceau_cert_to_pem(X509 *cert, unsigned char **pem, size_t *pem_le
 	return ret;
 }
 
-enum sceau_err sceau_cert_load(const char *path, X509 **out, struct sceau_error *err)
+enum sceau_err sceau_cert_parse(const unsigned char *buf, size_t len, const char *path, X509 **out,
+				struct sceau_error *err)
 {
-	enum sceau_err ret;
-	unsigned char *buf = NULL;
+	enum sceau_err ret = SCEAU_OK;
 	BIO *bio = NULL;
 	char label[64];
-	size_t len = 0;
 
-	if (!path || !out)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "no certificate file given");
 	*out = NULL;
-	ret = sceau_fs_read(path, 1 << 20, "certificate", &buf, &len, err);
-	if (ret != SCEAU_OK)
-		return ret;
 	sceau_pem_label(buf, len, label, sizeof(label));
 	if (!*label) {
 		const unsigned char *p = buf;
@@ -242,6 +236,21 @@ enum sceau_err sceau_cert_load(const char *path, X509 **out, struct sceau_error 
 	}
 	ERR_clear_error();
 	BIO_free(bio);
+	return ret;
+}
+
+enum sceau_err sceau_cert_load(const char *path, X509 **out, struct sceau_error *err)
+{
+	enum sceau_err ret;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	if (!path || !out)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no certificate file given");
+	*out = NULL;
+	ret = sceau_fs_read(path, SCEAU_CERT_READ_MAX, "certificate", &buf, &len, err);
+	if (ret == SCEAU_OK)
+		ret = sceau_cert_parse(buf, len, path, out, err);
 	free(buf);
 	return ret;
 }

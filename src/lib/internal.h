@@ -96,6 +96,12 @@ enum sceau_err sceau_cert_make_root(EVP_PKEY *key, const char *name, time_t now,
 enum sceau_err sceau_cert_make_signer(EVP_PKEY *key, const char *name, unsigned programs,
 				      X509 *root, EVP_PKEY *root_key, time_t now, int days,
 				      X509 **out, int *clamped, struct sceau_error *err);
+/* Certificate files are read whole, at most this large. */
+#define SCEAU_CERT_READ_MAX ((size_t)1 << 20)
+/* Parse one certificate (PEM or DER) from buf; `path` names it in messages.
+ * *out: caller frees with X509_free. */
+enum sceau_err sceau_cert_parse(const unsigned char *buf, size_t len, const char *path, X509 **out,
+				struct sceau_error *err);
 enum sceau_err sceau_cert_to_pem(X509 *cert, unsigned char **pem, size_t *pem_len,
 				 struct sceau_error *err);
 /* ASN1_TIME → time_t; 0 on failure. */

@@ -115,7 +115,7 @@ static void made_crl(struct sceau_pki_made *made, X509_CRL *crl)
 
 /* With force, keep the certificate being replaced as <kind>-<SERIAL>.crt
  * beside the new one: the operator may still need it to revoke the old key.
- * A file that is not a certificate is not worth keeping and is skipped. */
+ * A missing file or one that is not a certificate is not worth keeping. */
 static enum sceau_err keep_old_cert(struct sceau_outdir *od, const char *file, const char *kind,
 				    struct sceau_pki_made *made, struct sceau_error *err)
 {
@@ -131,7 +131,8 @@ static enum sceau_err keep_old_cert(struct sceau_outdir *od, const char *file, c
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if (sceau_cert_load(path, &old, NULL) != SCEAU_OK ||
+	if (sceau_fs_read(path, SCEAU_CERT_READ_MAX, "certificate", &buf, &len, NULL) != SCEAU_OK ||
+	    sceau_cert_parse(buf, len, path, &old, NULL) != SCEAU_OK ||
 	    sceau_cert_serial_hex(old, serial, sizeof(serial)) != SCEAU_OK)
 		goto out; /* nothing (usable) to keep */
 	if (asprintf(&name, "%s-%s.crt", kind, serial) < 0) {
@@ -139,8 +140,7 @@ static enum sceau_err keep_old_cert(struct sceau_outdir *od, const char *file, c
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((ret = sceau_fs_read(path, 1 << 20, "certificate", &buf, &len, err)) != SCEAU_OK ||
-	    (ret = sceau_outdir_write(od, name, buf, len, 0644, err)) != SCEAU_OK)
+	if ((ret = sceau_outdir_write(od, name, buf, len, 0644, err)) != SCEAU_OK)
 		goto out;
 	if (made)
 		snprintf(made->kept, sizeof(made->kept), "%s", name);
