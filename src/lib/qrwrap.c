@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int sceau_placeholder_qrwrap;
