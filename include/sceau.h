@@ -13,5 +13,10 @@
 #include "sceau/verdict.h"
 #include "sceau/program.h"
 #include "sceau/pki.h"
+#include "sceau/date.h"
+#include "sceau/envelope.h"
+#include "sceau/record.h"
+#include "sceau/trust.h"
+#include "sceau/payload.h"
 
 #endif

@@ -186,6 +186,32 @@ SCEAU_EXPORT enum sceau_err sceau_cert_serial_hex(const X509 *cert, char *buf, s
  * (0 when it has none). */
 SCEAU_EXPORT unsigned sceau_cert_programs(const X509 *cert);
 
+/* ---- a signer, opened for signing ----------------------------------- */
+
+/* What a body signs with: SIGNER/signer.crt, the root from SIGNER/chain.pem
+ * (its last certificate, which must be self-signed), and once unlocked,
+ * SIGNER/signer.key. Free with sceau_signer_close. */
+struct sceau_signer {
+	X509 *cert;
+	X509 *root;
+	EVP_PKEY *key; /* NULL until sceau_signer_unlock */
+	char name[128]; /* the certificate's common name */
+	char *key_path; /* SIGNER/signer.key */
+};
+
+/* Read the certificates of the signer directory `dir` (no passphrase
+ * needed), checking that chain.pem starts with signer.crt. *out: caller
+ * frees with sceau_signer_close. */
+SCEAU_EXPORT enum sceau_err sceau_signer_open(const char *dir, struct sceau_signer **out, /* OUT */
+					      struct sceau_error *err);
+
+/* Decrypt the signer's key (SCEAU_ERR_PASSPHRASE when wrong) and check it
+ * belongs to the certificate. */
+SCEAU_EXPORT enum sceau_err sceau_signer_unlock(struct sceau_signer *s, const char *pass,
+						size_t pass_len, struct sceau_error *err);
+
+SCEAU_EXPORT void sceau_signer_close(struct sceau_signer *s);
+
 /* ---- checking -------------------------------------------------------- */
 
 /* Decide whether `signer` may sign documents of `program` at time `at`

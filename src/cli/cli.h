@@ -81,6 +81,21 @@ int cli_report(const struct sceau_error *err, const char *exists_hint);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A date as shown to people: Africa/Casablanca local time. */
 void cli_format_date(time_t t, char *buf, size_t len);
+/* A date and time, the same way: "2026-11-24 11:02 +01 (Casablanca)". */
+void cli_format_time(time_t t, char *buf, size_t len);
+/* Read the QR text an option gave: the text itself, or "-" for one line
+ * of standard input (a scanner types the code and Enter). At most
+ * SCEAU_QR_TEXT_MAX + 1 characters are kept, so an absurd line is judged
+ * too long without being held whole. *out: caller frees. */
+int cli_qr_text(const char *opt, char **out, size_t *len);
+
+/* ---- payload_out.c: a decoded QR payload for people and for --json -------- */
+
+struct json_t;
+/* The fields, one per line, indented. */
+void cli_payload_print(FILE *f, const struct sceau_payload *p);
+/* The fields as a JSON object (jansson), with "verified". */
+struct json_t *cli_payload_json(const struct sceau_payload *p);
 
 /* ---- pass.c: passphrases ---------------------------------------------------- */
 
@@ -110,5 +125,8 @@ void cli_pass_release(struct cli_pass *p);
 
 int cmd_pki(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_payload(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif

@@ -13,6 +13,9 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{"pki", cmd_pki, "run the PKI: root CA, signer certificates, revocation"},
+	{"payload", cmd_payload, "sign a request as QR text"},
+	{"verify", cmd_verify, "verify a QR code offline"},
+	{"show", cmd_show, "decode a QR code without verifying it"},
 	{"demo", cmd_demo, "make a demo PKI and show what sceau does"},
 	{"help", cmd_help, "show help for a command ('sceau help pki init')"},
 	{NULL, NULL, NULL},

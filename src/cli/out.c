@@ -27,7 +27,7 @@ void cli_warn(const char *fmt, ...)
 
 /* DESIGN.md: times are stored in UTC and shown in Africa/Casablanca time.
  * Without the zone data (package tzdata), show the UTC date. */
-void cli_format_date(time_t t, char *buf, size_t len)
+static void format(time_t t, char *buf, size_t len, const char *fmt, const char *utc_fmt)
 {
 	static int have_zone = -1;
 	struct tm tm;
@@ -42,5 +42,19 @@ void cli_format_date(time_t t, char *buf, size_t len)
 	if (have_zone ? !localtime_r(&t, &tm) : !gmtime_r(&t, &tm))
 		snprintf(buf, len, "(unrepresentable date)");
 	else
-		strftime(buf, len, "%Y-%m-%d", &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		/* The two formats are the literals of the callers below. */
+		strftime(buf, len, have_zone ? fmt : utc_fmt, &tm);
+#pragma GCC diagnostic pop
+}
+
+void cli_format_date(time_t t, char *buf, size_t len)
+{
+	format(t, buf, len, "%Y-%m-%d", "%Y-%m-%d");
+}
+
+void cli_format_time(time_t t, char *buf, size_t len)
+{
+	format(t, buf, len, "%Y-%m-%d %H:%M %Z (Casablanca)", "%Y-%m-%d %H:%M UTC");
 }

@@ -1,0 +1,88 @@
+/* sceau payload — sign a request as QR text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { P_SIGNER, P_IN, P_PASS_FILE, P_TIME };
+static const struct cli_opt payload_opts[] = {
+	[P_SIGNER] = {"signer", "SIGNER", "the body's signer directory (from 'sceau pki signer')"},
+	[P_IN] = {"in", "REQUEST.json", "the certificate request (docs/formats.md)"},
+	[P_PASS_FILE] = {"pass-file", "FILE", "read the signer key's passphrase from FILE"},
+	[P_TIME] = {"time", "TIME", "signing time (default: now), e.g. 2026-11-24T10:00:00Z"},
+	{0},
+};
+static const struct cli_spec payload_spec = {
+	"payload",
+	"--signer SIGNER --in REQUEST.json [--pass-file FILE] [--time TIME]",
+	"Validate a CoC or Halal request and print its signed QR text (one line),\n"
+	"what the certificate's QR code carries. A body's own system can print it.",
+	payload_opts,
+	"The signer key's passphrase comes from --pass-file FILE (its first line),\n"
+	"else SCEAU_PASSPHRASE, else the terminal. A request that does not validate\n"
+	"is refused with the JSON path of the first problem (exit 2) before any\n"
+	"passphrase is asked.\n",
+	0,
+	0};
+
+int cmd_payload(int argc, char **argv)
+{
+	struct sceau_error err = {0};
+	struct sceau_record *rec = NULL;
+	struct sceau_signer *s = NULL;
+	struct sceau_verdict v;
+	struct cli_args a;
+	struct cli_pass pass = {0};
+	time_t at = 0;
+	char *text = NULL, what[200];
+	int ret;
+
+	if ((ret = cli_parse(&payload_spec, argc, argv, &a)) >= 0)
+		return ret;
+	if (!a.val[P_SIGNER])
+		return cli_usage_error(&payload_spec, "missing '--signer SIGNER'");
+	if (!a.val[P_IN])
+		return cli_usage_error(&payload_spec, "missing '--in REQUEST.json'");
+	if (a.val[P_TIME] && sceau_time_parse(a.val[P_TIME], &at, &err) != SCEAU_OK)
+		return cli_usage_error(&payload_spec, "%s", err.msg);
+	if (!at)
+		at = time(NULL);
+
+	if (sceau_record_load(a.val[P_IN], &rec, &err) != SCEAU_OK ||
+	    sceau_signer_open(a.val[P_SIGNER], &s, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	/* Refuse before the passphrase: a signer the verifier would reject. */
+	if (sceau_signer_check(s->cert, s->root, NULL, sceau_record_type(rec), at, &v, &err) !=
+	    SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	if (v.code != SCEAU_VERDICT_VALID) {
+		cli_warn("cannot sign with '%s': %s", a.val[P_SIGNER], v.reason);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	snprintf(what, sizeof(what), "passphrase for signer key '%s'", s->name);
+	{
+		const struct cli_pass_src src[] = {{a.val[P_PASS_FILE], NULL},
+						   {NULL, "SCEAU_PASSPHRASE"}};
+		if ((ret = cli_pass_get(&pass, src, 2, what,
+					"give --pass-file FILE or set SCEAU_PASSPHRASE", 0)) != 0)
+			goto out;
+	}
+	if (sceau_signer_unlock(s, pass.buf, pass.len, &err) != SCEAU_OK ||
+	    sceau_payload_encode(rec, s->cert, s->key, at, NULL, 0, &text, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	printf("%s\n", text);
+	ret = fflush(stdout) == 0 ? EXIT_VALID : EXIT_INTERNAL;
+out:
+	cli_pass_release(&pass);
+	free(text);
+	sceau_signer_close(s);
+	sceau_record_free(rec);
+	return ret;
+}

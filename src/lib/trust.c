@@ -1,0 +1,220 @@
+/* sceau — the trust store: roots, signer certificates indexed by kid, and
+ * CRLs, read from a directory. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "trust_int.h"
+
+enum sceau_err sceau_trust_new(struct sceau_trust **out, struct sceau_error *err)
+{
+	if (!out)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust store given");
+	*out = calloc(1, sizeof(**out));
+	return *out ? SCEAU_OK : sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+}
+
+void sceau_trust_free(struct sceau_trust *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nroots; i++)
+		X509_free(t->roots[i]);
+	for (size_t i = 0; i < t->nsigners; i++)
+		X509_free(t->signers[i].cert);
+	for (size_t i = 0; i < t->ncrls; i++)
+		X509_CRL_free(t->crls[i]);
+	free(t->roots);
+	free(t->signers);
+	free(t->crls);
+	free(t);
+}
+
+void sceau_trust_counts(const struct sceau_trust *t, size_t *roots, size_t *signers, size_t *crls)
+{
+	if (roots)
+		*roots = t ? t->nroots : 0;
+	if (signers)
+		*signers = t ? t->nsigners : 0;
+	if (crls)
+		*crls = t ? t->ncrls : 0;
+}
+
+/* Make room for one more element of `size` bytes. */
+static int grow(void **arr, size_t n, size_t *cap, size_t size)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return 1;
+	c = *cap ? *cap * 2 : 8;
+	if (!(p = realloc(*arr, c * size)))
+		return 0;
+	*arr = p;
+	*cap = c;
+	return 1;
+}
+
+static int is_root(X509 *cert)
+{
+	int self = X509_self_signed(cert, 1) == 1;
+
+	ERR_clear_error();
+	return self && X509_check_ca(cert) != 0;
+}
+
+enum sceau_err sceau_trust_add_cert(struct sceau_trust *t, X509 *cert, struct sceau_error *err)
+{
+	enum sceau_err ret;
+
+	if (!t || !cert)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no certificate given");
+	if (is_root(cert)) {
+		if (!grow((void **)&t->roots, t->nroots, &t->caproots, sizeof(*t->roots)))
+			return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+		X509_up_ref(cert);
+		t->roots[t->nroots++] = cert;
+		return SCEAU_OK;
+	}
+	if (!grow((void **)&t->signers, t->nsigners, &t->capsigners, sizeof(*t->signers)))
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+	struct sceau_trust_signer *s = &t->signers[t->nsigners];
+	if ((ret = sceau_cert_kid(cert, s->kid, err)) != SCEAU_OK)
+		return ret;
+	X509_up_ref(cert);
+	s->cert = cert;
+	t->nsigners++;
+	return SCEAU_OK;
+}
+
+enum sceau_err sceau_trust_add_crl(struct sceau_trust *t, X509_CRL *crl, struct sceau_error *err)
+{
+	if (!t || !crl)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no CRL given");
+	if (!grow((void **)&t->crls, t->ncrls, &t->capcrls, sizeof(*t->crls)))
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+	X509_CRL_up_ref(crl);
+	t->crls[t->ncrls++] = crl;
+	return SCEAU_OK;
+}
+
+X509_CRL *sceau_trust_crl_for(const struct sceau_trust *t, X509 *root)
+{
+	X509_CRL *best = NULL;
+	long best_n = -2;
+	EVP_PKEY *pub = X509_get0_pubkey(root);
+
+	for (size_t i = 0; pub && i < t->ncrls; i++) {
+		X509_CRL *c = t->crls[i];
+		long n;
+		if (X509_NAME_cmp(X509_CRL_get_issuer(c), X509_get_subject_name(root)) != 0 ||
+		    X509_CRL_verify(c, pub) != 1)
+			continue;
+		n = sceau_crl_number(c);
+		if (n > best_n) {
+			best = c;
+			best_n = n;
+		}
+	}
+	ERR_clear_error();
+	return best;
+}
+
+static int has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+	return n > s && !strcmp(name + n - s, suffix);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
+				    struct sceau_error *err)
+{
+	struct sceau_trust *t = NULL;
+	enum sceau_err ret;
+	DIR *d = NULL;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!dir || !out)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust directory given");
+	*out = NULL;
+	if (!(d = opendir(dir)))
+		return sceau_fail(err, sceau_err_from_errno(errno), "cannot read trust directory '%s': %s",
+				  dir, sceau_errno_text(errno));
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' ||
+		    !(has_suffix(e->d_name, ".crt") || has_suffix(e->d_name, ".crl")))
+			continue;
+		if (n >= 2 * SCEAU_TRUST_FILES_MAX) {
+			ret = sceau_fail(err, SCEAU_ERR_INVALID,
+					 "trust directory '%s': more than %d files", dir,
+					 2 * SCEAU_TRUST_FILES_MAX);
+			goto out;
+		}
+		if (!grow((void **)&names, n, &cap, sizeof(*names)) ||
+		    !(names[n] = strdup(e->d_name))) {
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		n++;
+	}
+	qsort(names, n, sizeof(*names), by_name);
+	if ((ret = sceau_trust_new(&t, err)) != SCEAU_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char *path = sceau_path_join(dir, names[i]);
+		struct stat st;
+		if (!path) {
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (has_suffix(names[i], ".crt")) {
+			X509 *x = NULL;
+			ret = sceau_cert_load(path, &x, err);
+			if (ret == SCEAU_OK)
+				ret = sceau_trust_add_cert(t, x, err);
+			X509_free(x);
+		} else {
+			X509_CRL *c = NULL;
+			ret = sceau_crl_load(path, &c, err);
+			if (ret == SCEAU_OK)
+				ret = sceau_trust_add_crl(t, c, err);
+			X509_CRL_free(c);
+		}
+		free(path);
+		if (ret != SCEAU_OK)
+			goto out;
+	}
+	if (!t->nroots) {
+		ret = sceau_fail(err, SCEAU_ERR_INVALID,
+				 "trust directory '%s' holds no root certificate (*.crt)", dir);
+		goto out;
+	}
+	*out = t;
+	t = NULL;
+	ret = SCEAU_OK;
+out:
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	sceau_trust_free(t);
+	return ret;
+}
