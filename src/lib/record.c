@@ -87,12 +87,6 @@ static enum sceau_err walk_text(const struct rfield *f, json_t *in, const char *
 
 	if (strlen(s) != n)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: text must not contain NUL", path);
-	chars = sceau_utf8_len(s);
-	if (chars < f->min)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: must not be empty", path);
-	if (chars > f->max)
-		return sceau_fail(err, SCEAU_ERR_INVALID,
-				  "%s: at most %u characters, got %zu", path, f->max, chars);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p < 0x20 && !(*p == '\n' && (f->flags & R_MULTILINE))) || *p == 0x7F)
 			return sceau_fail(err, SCEAU_ERR_INVALID,
@@ -100,13 +94,20 @@ static enum sceau_err walk_text(const struct rfield *f, json_t *in, const char *
 					  (size_t)(p - (const unsigned char *)s),
 					  *p == '\n' ? " (line breaks are not allowed here)" : "");
 	}
-	if (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\n' || s[n - 1] == '\n')
-		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: leading or trailing space", path);
+	/* A coded value says what it should look like, whatever its length. */
 	if (f->check && !f->check->ok(s)) {
 		sceau_quote(s, q, sizeof(q));
 		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: expected %s, got '%s'", path,
 				  f->check->what, q);
 	}
+	chars = sceau_utf8_len(s);
+	if (chars < f->min)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: must not be empty", path);
+	if (chars > f->max)
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "%s: at most %u characters, got %zu", path, f->max, chars);
+	if (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\n' || s[n - 1] == '\n')
+		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: leading or trailing space", path);
 	if (f->flags & R_BYTES) {
 		/* Hex is kept in lower case so the JSON form is canonical too. */
 		char low[65];
