@@ -101,6 +101,7 @@ END_TEST
 static const char *const commands[][3] = {
 	{"pki", NULL},     {"pki", "init"}, {"pki", "signer"},
 	{"pki", "revoke"}, {"pki", "crl"},  {"demo", NULL},
+	{"payload", NULL}, {"verify", NULL}, {"show", NULL},
 };
 
 START_TEST(test_cli_help_x_equals_x_help_for_every_command)
@@ -453,9 +454,12 @@ END_TEST
 
 START_TEST(test_cli_demo_makes_a_pki_and_can_run_again)
 {
-	static const char *const files[] = {"demo/root/root.crt",     "demo/root/root.key",
-					    "demo/root/crl.pem",      "demo/signer/signer.crt",
-					    "demo/signer/signer.key", "demo/signer/chain.pem"};
+	static const char *const files[] = {
+		"demo/root/root.crt",     "demo/root/root.key",    "demo/root/crl.pem",
+		"demo/signer/signer.crt", "demo/signer/signer.key", "demo/signer/chain.pem",
+		"demo/trust/root.crt",    "demo/trust/root.crl",    "demo/trust/demo-body.crt",
+		"demo/coc.json",          "demo/halal.json",        "demo/coc.qr",
+		"demo/halal.qr"};
 	struct tu_proc p;
 
 	for (int round = 0; round < 2; round++) {
@@ -463,6 +467,9 @@ START_TEST(test_cli_demo_makes_a_pki_and_can_run_again)
 		ck_assert_msg(p.status == 0, "%s", p.err);
 		ck_assert(has(p.out, "coc    valid"));
 		ck_assert(has(p.out, "halal  valid"));
+		ck_assert(has(p.out, "coc.qr ("));
+		ck_assert(has(p.out, "-> valid: signed by 'DEMO Inspection Body', authorised for coc"));
+		ck_assert(has(p.out, "-> valid: signed by 'DEMO Inspection Body', authorised for halal"));
 		tu_proc_free(&p);
 		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 			char *f = tu_path(tmp, files[i]);

@@ -1,5 +1,6 @@
 /* sceau demo — a demo PKI made in one go, and what it shows. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,10 @@ static const struct cli_opt demo_opts[] = {
 static const struct cli_spec demo_spec = {
 	"demo",
 	"[--dir DIR]",
-	"Make a demo PKI and show what sceau does: DIR/root (a root CA), DIR/signer\n"
-	"(a body authorised for coc and halal), and check that the signer is trusted.\n"
+	"Show what sceau does, end to end: DIR/root (a root CA), DIR/signer (a body\n"
+	"authorised for coc and halal), DIR/trust (what 'verify --trust' takes),\n"
+	"DIR/coc.json and DIR/halal.json (the documented examples, dated today),\n"
+	"DIR/coc.qr and DIR/halal.qr (their signed QR text), each then verified.\n"
 	"Demo keys are encrypted with the passphrase 'demo'. Running it again\n"
 	"replaces the demo's own files in DIR and nothing else.",
 	demo_opts,
@@ -79,14 +82,165 @@ out:
 	return ret;
 }
 
+/* The documented examples, compiled in (cmake/embed.cmake). */
+extern const char cli_example_coc[];
+extern const char cli_example_halal[];
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	int ok = f && fwrite(data, 1, len, f) == len;
+
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (!ok)
+		cli_warn("cannot write '%s': %s", path, strerror(errno));
+	return ok;
+}
+
+static int write_file_append_nl(const char *path)
+{
+	FILE *f = fopen(path, "a");
+	int ok = f && fputc('\n', f) != EOF;
+
+	if (f && fclose(f) != 0)
+		ok = 0;
+	return ok;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[16384];
+	size_t n;
+	FILE *in = fopen(from, "r");
+	int ok = 0;
+
+	if (in) {
+		n = fread(buf, 1, sizeof(buf), in);
+		ok = !ferror(in) && feof(in);
+		fclose(in);
+	}
+	if (!ok) {
+		cli_warn("cannot read '%s'", from);
+		return 0;
+	}
+	return write_file(to, buf, n);
+}
+
+/* DIR/trust: the root, its CRL and the signer, as a verifier holds them. */
+static int make_trust(const char *dir, const char *root_dir, const char *signer_dir)
+{
+	char from[4096], to[4096];
+	char *trust = join(dir, "trust");
+	int ok = trust && (mkdir(trust, 0700) == 0 || errno == EEXIST);
+
+	if (ok) {
+		snprintf(from, sizeof(from), "%s/%s", root_dir, SCEAU_ROOT_CERT_FILE);
+		snprintf(to, sizeof(to), "%s/root.crt", trust);
+		ok = copy_file(from, to);
+	}
+	if (ok) {
+		snprintf(from, sizeof(from), "%s/%s", root_dir, SCEAU_ROOT_CRL_FILE);
+		snprintf(to, sizeof(to), "%s/root.crl", trust);
+		ok = copy_file(from, to);
+	}
+	if (ok) {
+		snprintf(from, sizeof(from), "%s/%s", signer_dir, SCEAU_SIGNER_CERT_FILE);
+		snprintf(to, sizeof(to), "%s/demo-body.crt", trust);
+		ok = copy_file(from, to);
+	}
+	free(trust);
+	return ok;
+}
+
+static void set_date(json_t *obj, const char *key, int32_t day)
+{
+	char d[11];
+
+	sceau_date_format(day, d);
+	json_object_set_new(obj, key, json_string(d));
+}
+
+/* An example request dated today, written to DIR/NAME.json; *out receives
+ * its text. */
+static int dated_request(const char *dir, const char *name, const char *example, char **out)
+{
+	int32_t today = sceau_date_of(time(NULL));
+	json_t *j = json_loads(example, JSON_PRESERVE_ORDER, NULL);
+	char path[4096], *text = NULL;
+	int ok = 0;
+
+	if (!j)
+		goto out;
+	set_date(j, "issue_date", today);
+	json_object_del(j, "expiry_date");
+	if (json_object_get(j, "inspection")) {
+		set_date(json_object_get(j, "inspection"), "date", today - 2);
+		set_date(json_object_get(j, "invoice"), "date", today - 20);
+	} else {
+		set_date(j, "audit_date", today - 10);
+	}
+	if (!(text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	ok = write_file(path, text, strlen(text));
+out:
+	json_decref(j);
+	if (ok)
+		*out = text;
+	else
+		free(text);
+	if (!ok && !j)
+		cli_warn("cannot read the built-in %s example", name);
+	return ok;
+}
+
+/* Sign a request, write DIR/NAME.qr, verify it under DIR/trust. */
+static int sign_and_verify(const char *dir, const char *name, const char *request,
+			   struct sceau_signer *s, const struct sceau_trust *trust)
+{
+	struct sceau_error err = {0};
+	struct sceau_record *rec = NULL;
+	struct sceau_payload *p = NULL;
+	struct sceau_verdict v = {0};
+	char path[4096], *text = NULL;
+	int ret;
+
+	if (sceau_record_parse(request, strlen(request), &rec, &err) != SCEAU_OK ||
+	    sceau_payload_encode(rec, s->cert, s->key, 0, NULL, 0, &text, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/%s.qr", dir, name);
+	if (!write_file(path, text, strlen(text)) || !write_file_append_nl(path)) {
+		ret = EXIT_INTERNAL;
+		goto out;
+	}
+	if (sceau_payload_verify(text, strlen(text), trust, 0, &p, &v, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	printf("%-12s %s/%s.json -> %s (%zu characters) -> %s: %s\n", name, dir, name, path,
+	       strlen(text), sceau_verdict_name(v.code), v.reason);
+	ret = v.code == SCEAU_VERDICT_VALID ? EXIT_VALID : EXIT_NOT_VALID;
+out:
+	sceau_payload_free(p);
+	sceau_record_free(rec);
+	free(text);
+	return ret;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	struct sceau_pki_init_params ip = {0};
 	struct sceau_pki_signer_params sp = {0};
 	struct sceau_error err = {0};
 	struct sceau_pki_made made;
+	struct sceau_signer *signer = NULL;
+	struct sceau_trust *trust = NULL;
 	struct cli_args a;
-	char *root_dir = NULL, *signer_dir = NULL, to[32];
+	char *root_dir = NULL, *signer_dir = NULL, *trust_dir = NULL, to[32];
+	char *coc = NULL, *halal = NULL;
 	const char *dir;
 	int ret;
 
@@ -99,7 +253,8 @@ int cmd_demo(int argc, char **argv)
 	}
 	root_dir = join(dir, "root");
 	signer_dir = join(dir, "signer");
-	if (!root_dir || !signer_dir) {
+	trust_dir = join(dir, "trust");
+	if (!root_dir || !signer_dir || !trust_dir) {
 		cli_warn("out of memory");
 		ret = EXIT_INTERNAL;
 		goto out;
@@ -140,19 +295,43 @@ int cmd_demo(int argc, char **argv)
 	printf("             (%s, %s, %s)\n", SCEAU_SIGNER_CERT_FILE, SCEAU_SIGNER_KEY_FILE,
 	       SCEAU_SIGNER_CHAIN_FILE);
 	printf("\nchecking the signer against the root and its revocation list:\n");
-	ret = check_demo(root_dir, signer_dir);
-	if (ret != EXIT_VALID)
+	if ((ret = check_demo(root_dir, signer_dir)) != EXIT_VALID)
+		goto out;
+
+	ret = EXIT_INTERNAL;
+	if (!make_trust(dir, root_dir, signer_dir))
+		goto out;
+	printf("\ntrust store  %s/    root.crt, root.crl, demo-body.crt\n\n", trust_dir);
+	if (!dated_request(dir, "coc", cli_example_coc, &coc) ||
+	    !dated_request(dir, "halal", cli_example_halal, &halal))
+		goto out;
+	if (sceau_signer_open(signer_dir, &signer, &err) != SCEAU_OK ||
+	    sceau_signer_unlock(signer, DEMO_PASS, strlen(DEMO_PASS), &err) != SCEAU_OK ||
+	    sceau_trust_load_dir(trust_dir, &trust, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	if ((ret = sign_and_verify(dir, "coc", coc, signer, trust)) != EXIT_VALID ||
+	    (ret = sign_and_verify(dir, "halal", halal, signer, trust)) != EXIT_VALID)
 		goto out;
 	printf("\ntry:\n"
-	       "  openssl verify -CAfile %s/root.crt %s/signer.crt\n"
-	       "  openssl x509 -in %s/signer.crt -noout -text\n"
+	       "  %s verify --trust %s --qr \"$(cat %s/coc.qr)\"\n"
+	       "  %s verify --trust %s --json --qr - < %s/halal.qr\n"
+	       "  %s show --qr \"$(cat %s/coc.qr)\"\n"
+	       "  SCEAU_PASSPHRASE=demo %s payload --signer %s --in %s/coc.json\n"
 	       "  SCEAU_PASSPHRASE=demo %s pki revoke --root %s --cert %s/signer.crt --reason "
 	       "keyCompromise\n"
 	       "  %s demo --dir %s      (again, to start afresh)\n",
-	       root_dir, signer_dir, signer_dir, cli_progname, root_dir, signer_dir, cli_progname,
+	       cli_progname, trust_dir, dir, cli_progname, trust_dir, dir, cli_progname, dir,
+	       cli_progname, signer_dir, dir, cli_progname, root_dir, signer_dir, cli_progname,
 	       dir);
 out:
+	sceau_trust_free(trust);
+	sceau_signer_close(signer);
+	free(coc);
+	free(halal);
 	free(root_dir);
 	free(signer_dir);
+	free(trust_dir);
 	return ret;
 }
