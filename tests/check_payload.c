@@ -216,7 +216,7 @@ START_TEST(test_payload_valid_coc_and_halal)
 	ck_assert_str_eq(p->party_ice, "002345678000031");
 	ck_assert_str_eq(p->standard, "NM 08.0.800");
 	ck_assert_uint_eq(p->line_count, 4);
-	ck_assert_str_eq(p->lines[0].text, "Biscuits fourrés chocol");
+	ck_assert_str_eq(p->lines[0].text, "Biscuits fourrés chocola");
 	ck_assert_str_eq(p->lines[0].code, "Baraka");
 	sceau_payload_free(p);
 	free(coc);

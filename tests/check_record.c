@@ -133,7 +133,8 @@ END_TEST
 START_TEST(test_record_error_names_path_and_expectation)
 {
 	bad("coc", "products[3].tariff_code", json_string("85166"),
-	    "products[3].tariff_code: expected 10 digits (chapter 01 to 97 first), got '85166'");
+	    "products[3].tariff_code: expected 10 digits (chapter 01 to 97 first, not 77), got "
+	    "'85166'");
 	bad("coc", "products[0].tariff_code", json_string("9900000000"), "chapter 01 to 97");
 	bad("coc", "products[0].tariff_code", json_string("85166000AB"), "expected 10 digits");
 }
@@ -210,7 +211,8 @@ START_TEST(test_record_checks_dates_and_their_order)
 	bad("coc", "inspection.date", json_string("2026-11-21"),
 	    "inspection.date: 2026-11-21 is after issue_date (2026-11-20)");
 	bad("coc", "invoice.date", json_string("2026-12-01"), "invoice.date: 2026-12-01 is after");
-	bad("coc", "expiry_date", json_string("2026-11-19"), "is after expiry_date");
+	bad("coc", "expiry_date", json_string("2026-11-19"),
+	    "expiry_date: 2026-11-19 is before issue_date (2026-11-20)");
 	bad("coc", "expiry_date", json_string("2027-02-21"),
 	    "expiry_date: a certificate of conformity is valid at most 3 months, until 2027-02-20");
 	bad("halal", "audit_date", json_string("2026-11-21"), "audit_date: 2026-11-21 is after");
@@ -242,7 +244,7 @@ START_TEST(test_record_dossier_must_be_complete_or_waived)
 {
 	/* documents[6] is the import declaration, [4] the 8509400000 test report. */
 	bad("coc", "dossier.documents[6]", NULL, "dossier: incomplete, missing import_declaration");
-	bad("coc", "dossier.documents[4]", NULL, "missing test_report for 8509400000");
+	bad("coc", "dossier.documents[4]", NULL, "missing test_report or analysis_certificate for 8509400000");
 	bad("coc", "dossier.documents[0]", NULL, "missing invoice or proforma_invoice");
 	bad("coc", "dossier.documents[5]", NULL, "missing quality_certificate");
 	bad("coc", "dossier.documents[1].tariff_code", NULL,
@@ -283,6 +285,11 @@ START_TEST(test_record_rejects_bad_text)
 	bad("coc", "importer.name", json_string("Atlas\nSARL"), "line breaks are not allowed here");
 	bad("coc", "importer.name", json_string(" Atlas"), "importer.name: leading or trailing space");
 	bad("coc", "importer.name", json_string(""), "importer.name: must not be empty");
+	bad("coc", "importer.name", json_string("Atlas\u00a0"), "leading or trailing space");
+	/* A right-to-left override would make a name read backwards on screen. */
+	bad("coc", "importer.name", json_string("Atlas \u202eLRAS"),
+	    "importer.name: character U+202E is not allowed");
+	bad("coc", "importer.name", json_string("Atlas\xc2\x85SARL"), "character U+0085");
 	bad("coc", "products[0].short_description", json_string("Four encastrable 60 litres"),
 	    "at most 24 characters");
 }

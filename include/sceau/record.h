@@ -38,7 +38,7 @@ struct sceau_record;
 /* Parse and validate a JSON request of `len` bytes. On failure the error is
  * SCEAU_ERR_FORMAT (not JSON) or SCEAU_ERR_INVALID (a field), and its
  * message starts with the JSON path and says what was expected:
- * "products[3].tariff_code: expected 10 digits, got '85166'".
+ * "products[3].tariff_code: expected 10 digits (...), got '85166'".
  * *out: caller frees with sceau_record_free. */
 SCEAU_EXPORT enum sceau_err sceau_record_parse(const char *json, size_t len,
 					       struct sceau_record **out, /* OUT */

@@ -17,8 +17,9 @@
 extern "C" {
 #endif
 
-/* At most this many files of each kind are read from a directory. */
-#define SCEAU_TRUST_FILES_MAX 4096
+/* At most this many *.crt and *.crl files, together, are read from a
+ * directory. */
+#define SCEAU_TRUST_FILES_MAX 8192
 
 struct sceau_trust;
 

@@ -16,9 +16,9 @@ extern "C" {
  * sceau_verdict_name) are the stable `verdict` values of --json output. */
 enum sceau_verdict_code {
 	SCEAU_VERDICT_VALID = 0,
-	SCEAU_VERDICT_INVALID = 1,      /* forged, malformed or not authorised */
+	SCEAU_VERDICT_INVALID = 1,      /* forged, malformed or inconsistent */
 	SCEAU_VERDICT_MODIFIED = 2,     /* changed after signing */
-	SCEAU_VERDICT_UNTRUSTED = 3,    /* does not chain to a trust anchor */
+	SCEAU_VERDICT_UNTRUSTED = 3,    /* no trust anchor vouches for it, or not authorised */
 	SCEAU_VERDICT_REVOKED = 4,      /* the signer or document is revoked */
 	SCEAU_VERDICT_EXPIRED = 5,      /* past its validity */
 	SCEAU_VERDICT_NOT_YET_VALID = 6 /* before its validity */

@@ -176,11 +176,12 @@ static enum sceau_err read_cwt(const struct sceau_cose *c, struct sceau_payload 
 	}
 	for (size_t i = 0; i < cbor_map_size(m); i++) {
 		struct cbor_pair pr = cbor_map_handle(m)[i];
-		int64_t k = cbor_isa_uint(pr.key)     ? (int64_t)(cbor_get_int(pr.key) & 0xFFFFFFFF)
-			    : cbor_isa_negint(pr.key) ? -1 - (int64_t)(cbor_get_int(pr.key) & 0xFFFFFFFF)
-						      : 0;
-		if (cbor_get_int(pr.key) > 0xFFFFFFFF)
-			k = 0;
+		int64_t k = 0;
+		/* Only integer keys are read as integers (libcbor does not check). */
+		if ((cbor_isa_uint(pr.key) || cbor_isa_negint(pr.key)) &&
+		    cbor_get_int(pr.key) <= 0xFFFFFFFF)
+			k = cbor_isa_uint(pr.key) ? (int64_t)cbor_get_int(pr.key)
+						  : -1 - (int64_t)cbor_get_int(pr.key);
 		if (k == 1 || k == 4 || k == 6)
 			continue;
 		if (k != SCEAU_CWT_DOCUMENT || doc) {

@@ -64,7 +64,7 @@ cbor_item_t *sceau_qrclaims_build(const struct sceau_record *rec, size_t nlines,
 	const char *ref = NULL;
 	size_t count = sceau_record_count(rec, "products");
 	cbor_item_t *m = NULL, *p = NULL, *lines = NULL;
-	size_t n = 6;
+	size_t n = 7; /* type, number, party, issue, expiry, line count, digest */
 
 	if (coc) {
 		ref = !strcmp(route, "B")   ? sceau_record_get(rec, "registration_number")
@@ -161,7 +161,7 @@ static int utf8_text_ok(const unsigned char *s, size_t n)
 			cp = cp << 6 | (s[i + k] & 0x3F);
 		}
 		if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || sceau_cp_forbidden(cp))
 			return 0;
 		i += need + 1;
 	}
@@ -201,8 +201,11 @@ static int get_uint(cbor_item_t *it, uint64_t *out)
 /* Map key as a signed integer; 0 (never a valid key here) when not one. */
 static int64_t key_of(cbor_item_t *k)
 {
-	uint64_t v = cbor_get_int(k);
+	uint64_t v;
 
+	if (!cbor_isa_uint(k) && !cbor_isa_negint(k))
+		return 0;
+	v = cbor_get_int(k);
 	if (cbor_isa_uint(k))
 		return v > INT64_MAX ? 0 : (int64_t)v;
 	if (cbor_isa_negint(k))

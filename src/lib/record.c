@@ -9,6 +9,42 @@
 
 #define PATH_MAX_LEN 160
 
+int sceau_cp_forbidden(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
+}
+
+int sceau_cp_space(unsigned cp)
+{
+	return cp == ' ' || cp == '\n' || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) ||
+	       cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/* Decode the code point at *p (valid UTF-8) and advance. */
+static unsigned next_cp(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	unsigned cp;
+	int n;
+
+	if (s[0] < 0x80) {
+		cp = s[0];
+		n = 1;
+	} else if (s[0] < 0xE0) {
+		cp = (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu);
+		n = 2;
+	} else if (s[0] < 0xF0) {
+		cp = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+		n = 3;
+	} else {
+		cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+		n = 4;
+	}
+	*p = s + n;
+	return cp;
+}
+
 size_t sceau_utf8_len(const char *s)
 {
 	size_t n = 0;
@@ -106,8 +142,23 @@ static enum sceau_err walk_text(const struct rfield *f, json_t *in, const char *
 	if (chars > f->max)
 		return sceau_fail(err, SCEAU_ERR_INVALID,
 				  "%s: at most %u characters, got %zu", path, f->max, chars);
-	if (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\n' || s[n - 1] == '\n')
-		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: leading or trailing space", path);
+	{
+		const unsigned char *p = (const unsigned char *)s;
+		unsigned cp = 0, first = 0;
+		for (size_t i = 0; *p; i++) {
+			cp = next_cp(&p);
+			if (i == 0)
+				first = cp;
+			if (sceau_cp_forbidden(cp))
+				return sceau_fail(err, SCEAU_ERR_INVALID,
+						  "%s: character U+%04X is not allowed (control or "
+						  "direction override)",
+						  path, cp);
+		}
+		if (sceau_cp_space(first) || sceau_cp_space(cp))
+			return sceau_fail(err, SCEAU_ERR_INVALID, "%s: leading or trailing space",
+					  path);
+	}
 	if (f->flags & R_BYTES) {
 		/* Hex is kept in lower case so the JSON form is canonical too. */
 		char low[65];

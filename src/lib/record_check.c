@@ -57,8 +57,12 @@ static enum sceau_err validity(json_t *doc, int months, const char *what,
 		return SCEAU_OK;
 	}
 	int32_t e = day_of(doc, "expiry_date");
-	if (e < issue)
-		return not_after("issue_date", issue, "expiry_date", e, err);
+	if (e < issue) {
+		sceau_date_format(e, a);
+		sceau_date_format(issue, b);
+		return sceau_fail(err, SCEAU_ERR_INVALID, "expiry_date: %s is before issue_date (%s)",
+				  a, b);
+	}
 	if (e > max) {
 		sceau_date_format(max, a);
 		sceau_date_format(e, b);
@@ -181,7 +185,8 @@ static enum sceau_err dossier(json_t *doc, struct sceau_error *err)
 		if (!has_doc(docs, sheets, tc))
 			add_missing(missing, sizeof(missing), "descriptive_sheet", tc);
 		if (!has_doc(docs, reports, tc))
-			add_missing(missing, sizeof(missing), "test_report", tc);
+			add_missing(missing, sizeof(missing), "test_report or analysis_certificate",
+				    tc);
 	}
 	if (!has_doc(docs, quality, NULL))
 		add_missing(missing, sizeof(missing), "quality_certificate (ISO 9001 or equivalent)",

@@ -52,6 +52,13 @@ enum sceau_err sceau_record_check(struct sceau_record *rec, struct sceau_error *
 int sceau_iso_country(const char *code);
 int sceau_iso_currency(const char *code);
 
+/* Code points no text field may hold: C1 controls, bidirectional
+ * embeddings, overrides and isolates (they reorder what a customs officer
+ * reads), line and paragraph separators, and the byte order mark. */
+int sceau_cp_forbidden(unsigned cp);
+/* Spaces that may not start or end a field (U+00A0, U+2000..U+200B, ...). */
+int sceau_cp_space(unsigned cp);
+
 /* Number of UTF-8 code points in s (s is valid UTF-8). */
 size_t sceau_utf8_len(const char *s);
 

@@ -1,7 +1,6 @@
 /* sceau — the request schema: every field of a CoC and of a Halal
  * certificate, its integer key in the canonical claims, its bounds and its
- * value check. docs/formats.md documents these tables; a test checks that
- * every field named here appears there. */
+ * value check. docs/formats.md documents these tables: change both. */
 #include <string.h>
 
 #include "record_int.h"
@@ -177,7 +176,7 @@ static const struct rcheck c_amount = {
 	"a decimal string above zero such as \"1250.00\" (up to 15 digits, 6 decimals)",
 	ok_amount};
 static const struct rcheck c_ice = {"an ICE: 15 digits divisible by 97", ok_ice};
-static const struct rcheck c_tariff = {"10 digits (chapter 01 to 97 first)", ok_tariff};
+static const struct rcheck c_tariff = {"10 digits (chapter 01 to 97 first, not 77)", ok_tariff};
 static const struct rcheck c_country = {"an ISO 3166-1 alpha-2 country code (CN)", ok_country};
 static const struct rcheck c_currency = {"an ISO 4217 currency code (EUR)", ok_currency};
 static const struct rcheck c_sha256 = {"64 hexadecimal digits (SHA-256)", ok_sha256};

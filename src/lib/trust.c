@@ -157,10 +157,10 @@ enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
 		if (e->d_name[0] == '.' ||
 		    !(has_suffix(e->d_name, ".crt") || has_suffix(e->d_name, ".crl")))
 			continue;
-		if (n >= 2 * SCEAU_TRUST_FILES_MAX) {
+		if (n >= SCEAU_TRUST_FILES_MAX) {
 			ret = sceau_fail(err, SCEAU_ERR_INVALID,
 					 "trust directory '%s': more than %d files", dir,
-					 2 * SCEAU_TRUST_FILES_MAX);
+					 SCEAU_TRUST_FILES_MAX);
 			goto out;
 		}
 		if (!grow((void **)&names, n, &cap, sizeof(*names)) ||
