@@ -72,17 +72,17 @@ int cmd_verify(int argc, char **argv)
 	/* Fields are shown only when the signature verified: otherwise they
 	 * are whatever the bearer wrote. */
 	if (a.val[V_JSON]) {
-		if (p && p->signature_verified) {
-			o = cli_payload_json(p);
-		} else {
-			o = json_pack("{s:n, s:n, s:n, s:b}", "type", "number", "issuer", "verified",
-				      0);
-		}
-		if (!o || json_object_set_new(o, "verdict", json_string(sceau_verdict_name(v.code))) ||
-		    json_object_set_new(o, "reason", json_string(v.reason)) || !print_json(o)) {
+		json_t *fields = p && p->signature_verified
+					 ? cli_payload_json(p)
+					 : json_pack("{s:n, s:n, s:n, s:b}", "type", "number", "issuer",
+						     "verified", 0);
+		o = json_pack("{s:s, s:s}", "verdict", sceau_verdict_name(v.code), "reason", v.reason);
+		if (!o || !fields || json_object_update(o, fields) || !print_json(o)) {
+			json_decref(fields);
 			ret = EXIT_INTERNAL;
 			goto out;
 		}
+		json_decref(fields);
 	} else {
 		char *name = strdup(sceau_verdict_name(v.code));
 		for (char *c = name; c && *c; c++)

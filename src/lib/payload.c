@@ -197,9 +197,16 @@ static enum sceau_err read_cwt(const struct sceau_cose *c, struct sceau_payload 
 	}
 	if ((ret = sceau_qrclaims_read(doc, p, err)) != SCEAU_OK)
 		goto out;
-	if (c->exp != end_of_day(p->expiry_date)) {
+	/* exp is the last second of the expiry date, which it carries. */
+	if (c->exp < 86399 || c->exp > ((int64_t)2932896 + 1) * 86400 - 1 ||
+	    (c->exp + 1) % 86400 != 0) {
 		ret = sceau_fail(err, SCEAU_ERR_FORMAT,
-				 "claims: exp does not fall at the end of the expiry date");
+				 "claims: exp is not the last second of a day");
+		goto out;
+	}
+	sceau_date_format((int32_t)((c->exp + 1) / 86400 - 1), p->expiry_date);
+	if (strcmp(p->expiry_date, p->issue_date) < 0) {
+		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "claims: expiry date before issue date");
 		goto out;
 	}
 	if (!(p->issuer = strdup(c->iss))) {

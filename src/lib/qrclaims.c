@@ -64,7 +64,7 @@ cbor_item_t *sceau_qrclaims_build(const struct sceau_record *rec, size_t nlines,
 	const char *ref = NULL;
 	size_t count = sceau_record_count(rec, "products");
 	cbor_item_t *m = NULL, *p = NULL, *lines = NULL;
-	size_t n = 7; /* type, number, party, issue, expiry, line count, digest */
+	size_t n = 6; /* type, number, party, issue, line count, digest */
 
 	if (coc) {
 		ref = !strcmp(route, "B")   ? sceau_record_get(rec, "registration_number")
@@ -99,8 +99,9 @@ cbor_item_t *sceau_qrclaims_build(const struct sceau_record *rec, size_t nlines,
 		goto fail;
 	if (!coc && !sceau_cbor_put(m, QC_STANDARD, sceau_cbor_text(sceau_record_get(rec, "standard"))))
 		goto fail;
-	if (!sceau_cbor_put(m, QC_ISSUE, sceau_cbor_text(sceau_record_get(rec, "issue_date"))) ||
-	    !sceau_cbor_put(m, QC_EXPIRY, sceau_cbor_text(sceau_record_get(rec, "expiry_date"))) ||
+	int32_t issue = 0;
+	sceau_date_parse(sceau_record_get(rec, "issue_date"), &issue);
+	if (!sceau_cbor_put(m, QC_ISSUE, sceau_cbor_int(issue)) ||
 	    !sceau_cbor_put(m, QC_LINE_COUNT, sceau_cbor_int((int64_t)count)))
 		goto fail;
 	if (nlines > 0) {
@@ -243,18 +244,6 @@ static int read_line(cbor_item_t *it, enum sceau_program type, struct sceau_payl
 	return 0;
 }
 
-static int read_date(cbor_item_t *it, char out[11], const char *what, struct sceau_error *err)
-{
-	char *s = get_text(it, 10);
-	int32_t d;
-	int ok = s && sceau_date_parse(s, &d) == 0;
-
-	if (ok)
-		memcpy(out, s, 11);
-	free(s);
-	return ok ? 0 : BAD("claim %s: expected a date YYYY-MM-DD", what);
-}
-
 enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 				   struct sceau_error *err)
 {
@@ -262,7 +251,6 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 	size_t n;
 	unsigned seen = 0;
 	uint64_t u;
-	int32_t di, de;
 
 	if (!cbor_isa_map(m) || !cbor_map_is_definite(m))
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "document claims: expected a map");
@@ -316,13 +304,14 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 						  "claim standard: expected a Halal standard");
 			break;
 		case QC_ISSUE:
-			if (read_date(v, p->issue_date, "issue date", err))
-				return SCEAU_ERR_FORMAT;
+			/* 1970-01-01 .. 9999-12-31 */
+			if (!get_uint(v, &u) || u > 2932896)
+				return sceau_fail(err, SCEAU_ERR_FORMAT,
+						  "claim issue date: expected a day number");
+			sceau_date_format((int32_t)u, p->issue_date);
 			break;
-		case QC_EXPIRY:
-			if (read_date(v, p->expiry_date, "expiry date", err))
-				return SCEAU_ERR_FORMAT;
-			break;
+		case 9:
+			return sceau_fail(err, SCEAU_ERR_FORMAT, "document claims: unknown key");
 		case QC_LINE_COUNT:
 			if (!get_uint(v, &u) || u < 1 || u > 1000)
 				return sceau_fail(err, SCEAU_ERR_FORMAT,
@@ -358,7 +347,7 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 				return SCEAU_ERR_FORMAT;
 	}
 	unsigned need = 1u << QC_TYPE | 1u << QC_NUMBER | 1u << QC_PARTY | 1u << QC_ISSUE |
-			1u << QC_EXPIRY | 1u << QC_LINE_COUNT | 1u << QC_DIGEST;
+			1u << QC_LINE_COUNT | 1u << QC_DIGEST;
 	unsigned coc = 1u << QC_ROUTE | 1u << QC_ORIGIN;
 	if (p->type == SCEAU_PROGRAM_COC)
 		need |= coc;
@@ -375,9 +364,5 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 				  "claim route reference: required for routes B and C only");
 	if (p->n_lines > p->line_count)
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "claim lines: more than the line count");
-	sceau_date_parse(p->issue_date, &di);
-	sceau_date_parse(p->expiry_date, &de);
-	if (de < di)
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "claims: expiry date before issue date");
 	return SCEAU_OK;
 }

@@ -15,8 +15,8 @@ enum {
 	QC_ROUTE_REF = 5,
 	QC_ORIGIN = 6,
 	QC_STANDARD = 7,
-	QC_ISSUE = 8,
-	QC_EXPIRY = 9,
+	QC_ISSUE = 8, /* days since 1970-01-01 */
+	/* 9 is reserved: the expiry date is the CWT's exp (its last second). */
 	QC_LINE_COUNT = 10,
 	QC_LINES = 11,
 	QC_DIGEST = 12
