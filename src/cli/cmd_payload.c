@@ -34,7 +34,7 @@ int cmd_payload(int argc, char **argv)
 	struct cli_args a;
 	struct cli_pass pass = {0};
 	time_t at = 0;
-	char *text = NULL, what[200];
+	char *text = NULL, what[4200];
 	int ret;
 
 	if ((ret = cli_parse(&payload_spec, argc, argv, &a)) >= 0)
@@ -64,7 +64,7 @@ int cmd_payload(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	snprintf(what, sizeof(what), "passphrase for signer key '%s'", s->name);
+	snprintf(what, sizeof(what), "the signer key '%s/%s'", a.val[P_SIGNER], SCEAU_SIGNER_KEY_FILE);
 	{
 		const struct cli_pass_src src[] = {{a.val[P_PASS_FILE], NULL},
 						   {NULL, "SCEAU_PASSPHRASE"}};
