@@ -110,8 +110,10 @@ START_TEST(test_cli_payload_then_verify_both_examples)
 		RUN(&p, NULL, "verify", "--trust", "trust", "--qr", qr);
 		ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
 		ck_assert(has(p.out, "VALID: signed by 'Test Body', authorised for "));
-		ck_assert(has(p.out, i == 0 ? "importer   Atlas Électroménager SARL (ICE 001561191000066)"
-					   : "holder     Biscuiterie Al Baraka SA (ICE 002345678000031)"));
+		ck_assert(
+			has(p.out,
+			    i == 0 ? "importer   Atlas Électroménager SARL (ICE 001561191000066)"
+				   : "holder     Biscuiterie Al Baraka SA (ICE 002345678000031)"));
 		ck_assert_str_eq(p.err, "");
 		tu_proc_free(&p);
 

@@ -10,7 +10,8 @@ static int32_t day(const char *s)
 
 START_TEST(test_date_parse_and_format_round_trip)
 {
-	const char *dates[] = {"1970-01-01", "2000-02-29", "2026-11-24", "2027-02-28", "9999-12-31"};
+	const char *dates[] = {"1970-01-01", "2000-02-29", "2026-11-24", "2027-02-28",
+			       "9999-12-31"};
 	char buf[11];
 
 	ck_assert_int_eq(day("1970-01-01"), 0);
@@ -24,9 +25,9 @@ END_TEST
 
 START_TEST(test_date_rejects_impossible_or_loose_dates)
 {
-	const char *bad[] = {"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-01",
-			     "26-11-24",   "2026/11/24", "2026-11-24T00:00:00Z", "1969-12-31",
-			     "2026-11-2x", "",           " 2026-11-24"};
+	const char *bad[] = {"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31",
+			     "2026-1-01",  "26-11-24",   "2026/11/24", "2026-11-24T00:00:00Z",
+			     "1969-12-31", "2026-11-2x", "",           " 2026-11-24"};
 	int32_t d;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -78,8 +79,9 @@ END_TEST
 
 START_TEST(test_time_parse_rejects_garbage)
 {
-	const char *bad[] = {"yesterday", "2026-11-24T25:00Z", "2026-11-24T10:00:00+1", "@",
-			     "@12a", "2026-11-24T10", "2026-11-24T10:00:00ZZ", "2026-11-24 junk"};
+	const char *bad[] = {
+		"yesterday", "2026-11-24T25:00Z", "2026-11-24T10:00:00+1", "@",
+		"@12a",      "2026-11-24T10",     "2026-11-24T10:00:00ZZ", "2026-11-24 junk"};
 	struct sceau_error err = {0};
 	time_t t;
 

@@ -17,8 +17,8 @@
 #define HALAL SCEAU_PROGRAM_BIT(SCEAU_PROGRAM_HALAL)
 #define DAY   86400L
 
-static char *tmp;       /* the suite's PKI */
-static time_t now;      /* when the PKI was made */
+static char *tmp;  /* the suite's PKI */
+static time_t now; /* when the PKI was made */
 
 struct signer {
 	X509 *cert;
@@ -286,7 +286,8 @@ START_TEST(test_payload_rejects_forged_signature)
 	unsigned char *bytes = NULL;
 	size_t n = 0;
 
-	ck_assert_int_eq(sceau_qr_unwrap(genuine, strlen(genuine), "MA1:", &bytes, &n, &err), SCEAU_OK);
+	ck_assert_int_eq(sceau_qr_unwrap(genuine, strlen(genuine), "MA1:", &bytes, &n, &err),
+			 SCEAU_OK);
 	ck_assert_int_eq(sceau_cose_decode(bytes, n, &c, &err), SCEAU_OK);
 	ck_assert_int_eq(sceau_cert_kid(good.cert, kid, &err), SCEAU_OK);
 	ck_assert_int_eq(sceau_cose_sign(c->payload, c->payload_len, rogue.key, kid, sizeof(kid),
@@ -357,8 +358,7 @@ START_TEST(test_payload_expired_and_not_yet_valid)
 {
 	char *coc = sign("coc", "good", 0);
 	time_t exp_end;
-	struct sceau_payload *p =
-		expect(coc, "trust", 0, SCEAU_VERDICT_VALID, "signed by");
+	struct sceau_payload *p = expect(coc, "trust", 0, SCEAU_VERDICT_VALID, "signed by");
 
 	exp_end = (time_t)p->exp;
 	sceau_payload_free(p);
@@ -564,8 +564,9 @@ START_TEST(test_payload_claims_must_agree_with_signer_and_schema)
 	cbor_item_t *bigger = cbor_new_definite_map(cbor_map_size(m) + 1);
 	for (size_t i = 0; i < cbor_map_size(m); i++)
 		ck_assert(cbor_map_add(bigger, cbor_map_handle(m)[i]));
-	ck_assert(cbor_map_add(bigger, (struct cbor_pair){.key = cbor_move(cbor_build_uint8(7)),
-							  .value = cbor_move(cbor_build_uint8(1))}));
+	ck_assert(
+		cbor_map_add(bigger, (struct cbor_pair){.key = cbor_move(cbor_build_uint8(7)),
+							.value = cbor_move(cbor_build_uint8(1))}));
 	cbor_decref(&m);
 	m = bigger;
 	text = sign_claims(m);
@@ -604,8 +605,10 @@ START_TEST(test_payload_budget_drops_lines_then_cuts_name)
 	free(json);
 	json = json_dumps(j, 0);
 	json_decref(j);
-	ck_assert_msg(sceau_record_parse(json, strlen(json), &big, &err) == SCEAU_OK, "%s", err.msg);
-	ck_assert_int_eq(sceau_payload_encode(big, s.cert, s.key, 0, NULL, 0, &text, &err), SCEAU_OK);
+	ck_assert_msg(sceau_record_parse(json, strlen(json), &big, &err) == SCEAU_OK, "%s",
+		      err.msg);
+	ck_assert_int_eq(sceau_payload_encode(big, s.cert, s.key, 0, NULL, 0, &text, &err),
+			 SCEAU_OK);
 	ck_assert_uint_le(strlen(text), SCEAU_QR_BUDGET);
 	p = expect(text, "trust", 0, SCEAU_VERDICT_VALID, "signed by");
 	ck_assert_uint_eq(p->line_count, 200);

@@ -121,7 +121,8 @@ START_TEST(test_record_examples_parse_with_defaults)
 	ck_assert_str_eq(sceau_record_get(coc, "expiry_date"), "2027-02-20");
 	ck_assert_str_eq(sceau_record_get(halal, "expiry_date"), "2029-11-20");
 	ck_assert_uint_eq(sceau_record_count(halal, "sites"), 2);
-	ck_assert_str_eq(sceau_record_get(halal, "scope[1]"), "Conditionnement, stockage et expédition");
+	ck_assert_str_eq(sceau_record_get(halal, "scope[1]"),
+			 "Conditionnement, stockage et expédition");
 	ck_assert_ptr_null(sceau_record_get(coc, "products[9].tariff_code"));
 	ck_assert_ptr_null(sceau_record_get(coc, "importer"));
 	ck_assert_ptr_null(sceau_record_get(coc, "registration_number"));
@@ -166,7 +167,8 @@ START_TEST(test_record_rejects_unknown_and_missing_fields)
 	json_t *j = example("coc");
 	set(j, "type", NULL);
 	refused(j, SCEAU_ERR_INVALID, "type: required field missing");
-	bad("coc", "type", json_string("iso9001"), "type: expected \"coc\" or \"halal\", got 'iso9001'");
+	bad("coc", "type", json_string("iso9001"),
+	    "type: expected \"coc\" or \"halal\", got 'iso9001'");
 }
 END_TEST
 
@@ -174,9 +176,11 @@ START_TEST(test_record_rejects_numbers_where_decimals_are_text)
 {
 	bad("coc", "products[0].quantity", json_integer(120),
 	    "products[0].quantity: expected a decimal string");
-	bad("coc", "invoice.amount", json_real(48750.0), "invoice.amount: expected a decimal string");
-	const char *badnum[] = {"1e5", "01", "1.", ".5", "-3", "0", "0.000", "12,5", "1.1234567",
-				"1234567890123456", " 5"};
+	bad("coc", "invoice.amount", json_real(48750.0),
+	    "invoice.amount: expected a decimal string");
+	const char *badnum[] = {"1e5", "01",    "1.",   ".5",        "-3",
+				"0",   "0.000", "12,5", "1.1234567", "1234567890123456",
+				" 5"};
 	for (size_t i = 0; i < sizeof(badnum) / sizeof(badnum[0]); i++)
 		bad("coc", "products[2].quantity", json_string(badnum[i]), "products[2].quantity:");
 	json_t *j = example("coc");
@@ -191,8 +195,10 @@ START_TEST(test_record_checks_codes)
 	bad("coc", "country_of_origin", json_string("XX"),
 	    "country_of_origin: expected an ISO 3166-1 alpha-2 country code");
 	bad("coc", "exporter.country", json_string("cn"), "exporter.country: expected an ISO 3166");
-	bad("coc", "invoice.currency", json_string("EURO"), "invoice.currency: expected an ISO 4217");
-	bad("coc", "invoice.currency", json_string("ABC"), "invoice.currency: expected an ISO 4217");
+	bad("coc", "invoice.currency", json_string("EURO"),
+	    "invoice.currency: expected an ISO 4217");
+	bad("coc", "invoice.currency", json_string("ABC"),
+	    "invoice.currency: expected an ISO 4217");
 	bad("coc", "products[4].unit", json_string("pcs"), "products[4].unit: expected a unit");
 	bad("coc", "route", json_string("D"), "route: expected \"A\", \"B\" or \"C\"");
 	bad("coc", "number", json_string("itk-coc-1"), "number: expected 3 to 40");
@@ -216,7 +222,8 @@ START_TEST(test_record_checks_dates_and_their_order)
 	bad("coc", "expiry_date", json_string("2027-02-21"),
 	    "expiry_date: a certificate of conformity is valid at most 3 months, until 2027-02-20");
 	bad("halal", "audit_date", json_string("2026-11-21"), "audit_date: 2026-11-21 is after");
-	bad("halal", "expiry_date", json_string("2029-11-21"), "at most 36 months, until 2029-11-20");
+	bad("halal", "expiry_date", json_string("2029-11-21"),
+	    "at most 36 months, until 2029-11-20");
 	json_t *j = example("coc");
 	set(j, "expiry_date", json_string("2027-01-31"));
 	struct sceau_record *r = accepted(j);
@@ -244,7 +251,8 @@ START_TEST(test_record_dossier_must_be_complete_or_waived)
 {
 	/* documents[6] is the import declaration, [4] the 8509400000 test report. */
 	bad("coc", "dossier.documents[6]", NULL, "dossier: incomplete, missing import_declaration");
-	bad("coc", "dossier.documents[4]", NULL, "missing test_report or analysis_certificate for 8509400000");
+	bad("coc", "dossier.documents[4]", NULL,
+	    "missing test_report or analysis_certificate for 8509400000");
 	bad("coc", "dossier.documents[0]", NULL, "missing invoice or proforma_invoice");
 	bad("coc", "dossier.documents[5]", NULL, "missing quality_certificate");
 	bad("coc", "dossier.documents[1].tariff_code", NULL,
@@ -255,7 +263,8 @@ START_TEST(test_record_dossier_must_be_complete_or_waived)
 	    "'8418100000' is not the tariff code of any product line");
 	bad("coc", "dossier.waiver", json_pack("{s:s}", "reason", "urgent"),
 	    "dossier.waiver: the dossier is complete, nothing to waive");
-	bad("coc", "dossier.waiver", json_object(), "dossier.waiver.reason: required field missing");
+	bad("coc", "dossier.waiver", json_object(),
+	    "dossier.waiver.reason: required field missing");
 
 	json_t *j = example("coc");
 	set(j, "dossier.documents[6]", NULL);
@@ -281,9 +290,11 @@ START_TEST(test_record_rejects_bad_text)
 		strcat(ar, "ب");
 	set(j, "importer.name_ar", json_string(ar));
 	sceau_record_free(accepted(j));
-	bad("coc", "importer.name", json_string("Atlas\tSARL"), "importer.name: control character 0x09");
+	bad("coc", "importer.name", json_string("Atlas\tSARL"),
+	    "importer.name: control character 0x09");
 	bad("coc", "importer.name", json_string("Atlas\nSARL"), "line breaks are not allowed here");
-	bad("coc", "importer.name", json_string(" Atlas"), "importer.name: leading or trailing space");
+	bad("coc", "importer.name", json_string(" Atlas"),
+	    "importer.name: leading or trailing space");
 	bad("coc", "importer.name", json_string(""), "importer.name: must not be empty");
 	bad("coc", "importer.name", json_string("Atlas\u00a0"), "leading or trailing space");
 	/* A right-to-left override would make a name read backwards on screen. */

@@ -55,15 +55,15 @@ struct sceau_payload_line {
 struct sceau_payload {
 	enum sceau_program type;
 	char *number;
-	char *issuer;      /* CWT iss: the issuing body, as its certificate names it */
-	char *party_name;  /* importer (CoC) or holder (Halal) */
+	char *issuer;     /* CWT iss: the issuing body, as its certificate names it */
+	char *party_name; /* importer (CoC) or holder (Halal) */
 	char *party_ice;
-	char *route;       /* CoC */
-	char *route_ref;   /* route B registration or route C licence number */
-	char *origin;      /* CoC: country of origin */
-	char *standard;    /* Halal */
+	char *route;     /* CoC */
+	char *route_ref; /* route B registration or route C licence number */
+	char *origin;    /* CoC: country of origin */
+	char *standard;  /* Halal */
 	char issue_date[11], expiry_date[11];
-	uint32_t line_count; /* lines in the full record */
+	uint32_t line_count;              /* lines in the full record */
 	struct sceau_payload_line *lines; /* the first n_lines of them */
 	size_t n_lines;
 	unsigned char digest[32]; /* SHA-256 of the record's canonical claims */
@@ -114,8 +114,8 @@ SCEAU_EXPORT enum sceau_err sceau_payload_decode(const char *text, size_t len, c
  * otherwise; may be NULL to skip). Caller frees with sceau_payload_free. */
 SCEAU_EXPORT enum sceau_err sceau_payload_verify(const char *text, size_t len,
 						 const struct sceau_trust *trust, time_t at,
-						 struct sceau_payload **out,  /* OUT, may be NULL */
-						 struct sceau_verdict *v,     /* OUT */
+						 struct sceau_payload **out, /* OUT, may be NULL */
+						 struct sceau_verdict *v,    /* OUT */
 						 struct sceau_error *err);
 
 #ifdef __cplusplus

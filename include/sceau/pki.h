@@ -194,7 +194,7 @@ SCEAU_EXPORT unsigned sceau_cert_programs(const X509 *cert);
 struct sceau_signer {
 	X509 *cert;
 	X509 *root;
-	EVP_PKEY *key; /* NULL until sceau_signer_unlock */
+	EVP_PKEY *key;  /* NULL until sceau_signer_unlock */
 	char name[128]; /* the certificate's common name */
 	char *key_path; /* SIGNER/signer.key */
 };

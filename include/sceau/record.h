@@ -45,8 +45,7 @@ SCEAU_EXPORT enum sceau_err sceau_record_parse(const char *json, size_t len,
 					       struct sceau_error *err);
 
 /* sceau_record_parse on a file's contents (at most SCEAU_REQUEST_MAX). */
-SCEAU_EXPORT enum sceau_err sceau_record_load(const char *path,
-					      struct sceau_record **out, /* OUT */
+SCEAU_EXPORT enum sceau_err sceau_record_load(const char *path, struct sceau_record **out, /* OUT */
 					      struct sceau_error *err);
 
 SCEAU_EXPORT void sceau_record_free(struct sceau_record *rec);

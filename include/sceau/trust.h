@@ -32,7 +32,8 @@ SCEAU_EXPORT enum sceau_err sceau_trust_new(struct sceau_trust **out, /* OUT */
  * that does not parse is an error naming it (a trust store is not a place
  * for guesses); a directory without any root certificate is
  * SCEAU_ERR_INVALID. *out: caller frees with sceau_trust_free. */
-SCEAU_EXPORT enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out, /* OUT */
+SCEAU_EXPORT enum sceau_err sceau_trust_load_dir(const char *dir,
+						 struct sceau_trust **out, /* OUT */
 						 struct sceau_error *err);
 
 /* Add a certificate (a self-signed CA is a root, anything else a signer)

@@ -64,7 +64,8 @@ int cmd_payload(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	snprintf(what, sizeof(what), "the signer key '%s/%s'", a.val[P_SIGNER], SCEAU_SIGNER_KEY_FILE);
+	snprintf(what, sizeof(what), "the signer key '%s/%s'", a.val[P_SIGNER],
+		 SCEAU_SIGNER_KEY_FILE);
 	{
 		const struct cli_pass_src src[] = {{a.val[P_PASS_FILE], NULL},
 						   {NULL, "SCEAU_PASSPHRASE"}};

@@ -43,7 +43,8 @@ int cmd_show(int argc, char **argv)
 	}
 	if (a.val[S_JSON]) {
 		char *s = NULL;
-		if (!(o = cli_payload_json(p)) || !(s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) ||
+		if (!(o = cli_payload_json(p)) ||
+		    !(s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) ||
 		    printf("%s\n", s) < 0) {
 			free(s);
 			ret = EXIT_INTERNAL;

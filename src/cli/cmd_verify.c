@@ -74,9 +74,10 @@ int cmd_verify(int argc, char **argv)
 	if (a.val[V_JSON]) {
 		json_t *fields = p && p->signature_verified
 					 ? cli_payload_json(p)
-					 : json_pack("{s:n, s:n, s:n, s:b}", "type", "number", "issuer",
-						     "verified", 0);
-		o = json_pack("{s:s, s:s}", "verdict", sceau_verdict_name(v.code), "reason", v.reason);
+					 : json_pack("{s:n, s:n, s:n, s:b}", "type", "number",
+						     "issuer", "verified", 0);
+		o = json_pack("{s:s, s:s}", "verdict", sceau_verdict_name(v.code), "reason",
+			      v.reason);
 		if (!o || !fields || json_object_update(o, fields) || !print_json(o)) {
 			json_decref(fields);
 			ret = EXIT_INTERNAL;

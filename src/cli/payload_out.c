@@ -41,7 +41,8 @@ int cli_qr_text(const char *opt, char **out, size_t *len)
 
 static const char *type_words(enum sceau_program t)
 {
-	return t == SCEAU_PROGRAM_COC ? "coc (certificate of conformity)" : "halal (Halal certificate)";
+	return t == SCEAU_PROGRAM_COC ? "coc (certificate of conformity)"
+				      : "halal (Halal certificate)";
 }
 
 static void hex(const unsigned char *b, size_t n, char *out)

@@ -115,7 +115,8 @@ static cbor_item_t *value_item(const struct rfield *f, json_t *v)
 	case R_ARRAY:
 		if (!(arr = cbor_new_definite_array(json_array_size(v))))
 			return NULL;
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			if (!sceau_cbor_push(arr, value_item(f->sub, e))) {
 				cbor_decref(&arr);
 				return NULL;

@@ -111,10 +111,11 @@ int32_t sceau_date_of(time_t t)
 
 static enum sceau_err bad_time(struct sceau_error *err, const char *s)
 {
-	return sceau_fail(err, SCEAU_ERR_INVALID,
-			  "invalid time '%.64s': expected YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM] "
-			  "or @SECONDS",
-			  s);
+	return sceau_fail(
+		err, SCEAU_ERR_INVALID,
+		"invalid time '%.64s': expected YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM] "
+		"or @SECONDS",
+		s);
 }
 
 enum sceau_err sceau_time_parse(const char *s, time_t *out, struct sceau_error *err)

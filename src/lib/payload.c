@@ -67,7 +67,8 @@ static enum sceau_err encode_once(const struct sceau_record *rec, const char *is
 	}
 	/* Deterministic order: 1, 4, 6, then the negative key. */
 	if (!sceau_cbor_put(cwt, 1, sceau_cbor_text(iss)) ||
-	    !sceau_cbor_put(cwt, 4, sceau_cbor_int(end_of_day(sceau_record_get(rec, "expiry_date")))) ||
+	    !sceau_cbor_put(cwt, 4,
+			    sceau_cbor_int(end_of_day(sceau_record_get(rec, "expiry_date")))) ||
 	    !sceau_cbor_put(cwt, 6, sceau_cbor_int((int64_t)iat))) {
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory building claims");
 		goto out;
@@ -113,7 +114,8 @@ enum sceau_err sceau_payload_encode(const struct sceau_record *rec, X509 *cert, 
 	}
 	common_name(cert, iss, sizeof(iss));
 	if (!iss[0])
-		return sceau_fail(err, SCEAU_ERR_INVALID, "the signer certificate has no common name");
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "the signer certificate has no common name");
 	if (!prefix)
 		prefix = SCEAU_QR_PREFIX;
 	if (!budget)
@@ -277,9 +279,8 @@ enum sceau_err sceau_payload_decode(const char *text, size_t len, const char *pr
 
 /* Judge the signer `cert` against every root it may chain to: the first
  * root that gives anything but "does not chain" decides. */
-static enum sceau_err judge_signer(const struct sceau_trust *t, X509 *cert,
-				   enum sceau_program type, time_t at, struct sceau_verdict *v,
-				   struct sceau_error *err)
+static enum sceau_err judge_signer(const struct sceau_trust *t, X509 *cert, enum sceau_program type,
+				   time_t at, struct sceau_verdict *v, struct sceau_error *err)
 {
 	enum sceau_err ret;
 	char cn[128];
@@ -364,8 +365,8 @@ enum sceau_err sceau_payload_verify(const char *text, size_t len, const struct s
 		goto done;
 	}
 	if (!signer) {
-		sceau_verdict_set(v, SCEAU_VERDICT_INVALID, "signature does not verify (kid %s): %s",
-				  kidhex, sv.reason);
+		sceau_verdict_set(v, SCEAU_VERDICT_INVALID,
+				  "signature does not verify (kid %s): %s", kidhex, sv.reason);
 		goto done;
 	}
 	p->signature_verified = 1;

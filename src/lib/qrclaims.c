@@ -32,7 +32,8 @@ static cbor_item_t *line_item(const struct sceau_record *rec, size_t i)
 	const char *s;
 	int coc = sceau_record_type(rec) == SCEAU_PROGRAM_COC;
 
-#define GET(field) (snprintf(path, sizeof(path), "products[%zu]." field, i), sceau_record_get(rec, path))
+#define GET(field)                                                                                 \
+	(snprintf(path, sizeof(path), "products[%zu]." field, i), sceau_record_get(rec, path))
 	if (!(a = cbor_new_definite_array(coc ? 4 : 2)))
 		return NULL;
 	if (coc) {
@@ -97,7 +98,8 @@ cbor_item_t *sceau_qrclaims_build(const struct sceau_record *rec, size_t nlines,
 		    !sceau_cbor_put(m, QC_ORIGIN,
 				    sceau_cbor_text(sceau_record_get(rec, "country_of_origin")))))
 		goto fail;
-	if (!coc && !sceau_cbor_put(m, QC_STANDARD, sceau_cbor_text(sceau_record_get(rec, "standard"))))
+	if (!coc &&
+	    !sceau_cbor_put(m, QC_STANDARD, sceau_cbor_text(sceau_record_get(rec, "standard"))))
 		goto fail;
 	int32_t issue = 0;
 	sceau_date_parse(sceau_record_get(rec, "issue_date"), &issue);
@@ -244,8 +246,7 @@ static int read_line(cbor_item_t *it, enum sceau_program type, struct sceau_payl
 	return 0;
 }
 
-enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
-				   struct sceau_error *err)
+enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p, struct sceau_error *err)
 {
 	struct cbor_pair *pairs;
 	size_t n;
@@ -267,7 +268,8 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 		seen |= 1u << k;
 		switch (k) {
 		case QC_TYPE:
-			if (!get_uint(v, &u) || (u != SCEAU_PROGRAM_COC && u != SCEAU_PROGRAM_HALAL))
+			if (!get_uint(v, &u) ||
+			    (u != SCEAU_PROGRAM_COC && u != SCEAU_PROGRAM_HALAL))
 				return sceau_fail(err, SCEAU_ERR_FORMAT, "claim type: unknown");
 			p->type = (enum sceau_program)u;
 			break;
@@ -287,11 +289,13 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 			break;
 		case QC_ROUTE:
 			if (!(p->route = get_text(v, 1)) || !sceau_check_route(p->route))
-				return sceau_fail(err, SCEAU_ERR_FORMAT, "claim route: expected A, B or C");
+				return sceau_fail(err, SCEAU_ERR_FORMAT,
+						  "claim route: expected A, B or C");
 			break;
 		case QC_ROUTE_REF:
 			if (!(p->route_ref = get_text(v, 40)))
-				return sceau_fail(err, SCEAU_ERR_FORMAT, "claim route reference: expected text");
+				return sceau_fail(err, SCEAU_ERR_FORMAT,
+						  "claim route reference: expected text");
 			break;
 		case QC_ORIGIN:
 			if (!(p->origin = get_text(v, 2)) || !sceau_check_country(p->origin))
@@ -299,7 +303,8 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 						  "claim origin: expected a country code");
 			break;
 		case QC_STANDARD:
-			if (!(p->standard = get_text(v, 11)) || !sceau_check_halal_standard(p->standard))
+			if (!(p->standard = get_text(v, 11)) ||
+			    !sceau_check_halal_standard(p->standard))
 				return sceau_fail(err, SCEAU_ERR_FORMAT,
 						  "claim standard: expected a Halal standard");
 			break;
@@ -342,8 +347,8 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 		if (key_of(pairs[i].key) != QC_LINES)
 			continue;
 		for (size_t j = 0; j < p->n_lines; j++)
-			if (read_line(cbor_array_handle(pairs[i].value)[j], p->type, &p->lines[j], j,
-				      err))
+			if (read_line(cbor_array_handle(pairs[i].value)[j], p->type, &p->lines[j],
+				      j, err))
 				return SCEAU_ERR_FORMAT;
 	}
 	unsigned need = 1u << QC_TYPE | 1u << QC_NUMBER | 1u << QC_PARTY | 1u << QC_ISSUE |
@@ -354,7 +359,8 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p,
 	else
 		need |= 1u << QC_STANDARD;
 	if ((seen & need) != need)
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "document claims: a required claim is missing");
+		return sceau_fail(err, SCEAU_ERR_FORMAT,
+				  "document claims: a required claim is missing");
 	if ((p->type == SCEAU_PROGRAM_COC && (seen & 1u << QC_STANDARD)) ||
 	    (p->type != SCEAU_PROGRAM_COC && (seen & (coc | 1u << QC_ROUTE_REF))))
 		return sceau_fail(err, SCEAU_ERR_FORMAT,

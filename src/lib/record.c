@@ -38,7 +38,8 @@ static unsigned next_cp(const unsigned char **p)
 		cp = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
 		n = 3;
 	} else {
-		cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+		cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 |
+		     (s[3] & 0x3Fu);
 		n = 4;
 	}
 	*p = s + n;
@@ -114,8 +115,8 @@ static const char *want_kind(const struct rfield *f)
 static enum sceau_err walk(const struct rfield *f, json_t *in, char *path, json_t **out,
 			   struct sceau_error *err);
 
-static enum sceau_err walk_text(const struct rfield *f, json_t *in, const char *path,
-				json_t **out, struct sceau_error *err)
+static enum sceau_err walk_text(const struct rfield *f, json_t *in, const char *path, json_t **out,
+				struct sceau_error *err)
 {
 	const char *s = json_string_value(in);
 	size_t n = json_string_length(in), chars;
@@ -140,8 +141,8 @@ static enum sceau_err walk_text(const struct rfield *f, json_t *in, const char *
 	if (chars < f->min)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: must not be empty", path);
 	if (chars > f->max)
-		return sceau_fail(err, SCEAU_ERR_INVALID,
-				  "%s: at most %u characters, got %zu", path, f->max, chars);
+		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: at most %u characters, got %zu",
+				  path, f->max, chars);
 	{
 		const unsigned char *p = (const unsigned char *)s;
 		unsigned cp = 0, first = 0;
@@ -172,8 +173,8 @@ static enum sceau_err walk_text(const struct rfield *f, json_t *in, const char *
 	return *out ? SCEAU_OK : sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 }
 
-static enum sceau_err walk_object(const struct rfield *fields, json_t *in, char *path,
-				  json_t **out, struct sceau_error *err)
+static enum sceau_err walk_object(const struct rfield *fields, json_t *in, char *path, json_t **out,
+				  struct sceau_error *err)
 {
 	size_t plen = strlen(path);
 	enum sceau_err ret;
@@ -181,7 +182,8 @@ static enum sceau_err walk_object(const struct rfield *fields, json_t *in, char 
 	json_t *val, *obj;
 
 	/* Unknown fields first: a typo is the likeliest cause of a "missing" one. */
-	json_object_foreach(in, key, val) {
+	json_object_foreach(in, key, val)
+	{
 		const struct rfield *f;
 		for (f = fields; f->name && strcmp(f->name, key); f++)
 			;
@@ -205,8 +207,8 @@ static enum sceau_err walk_object(const struct rfield *fields, json_t *in, char 
 		snprintf(path + plen, PATH_MAX_LEN - plen, "%s%s", plen ? "." : "", f->name);
 		if (!val) {
 			if (f->flags & R_REQUIRED) {
-				ret = sceau_fail(err, SCEAU_ERR_INVALID, "%s: required field missing",
-						 path);
+				ret = sceau_fail(err, SCEAU_ERR_INVALID,
+						 "%s: required field missing", path);
 				goto fail;
 			}
 			continue;
@@ -241,7 +243,8 @@ static enum sceau_err walk_array(const struct rfield *f, json_t *in, char *path,
 				  f->max, n);
 	if (!(arr = json_array()))
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
-	json_array_foreach(in, i, val) {
+	json_array_foreach(in, i, val)
+	{
 		json_t *sub = NULL;
 		snprintf(path + plen, PATH_MAX_LEN - plen, "[%zu]", i);
 		if ((ret = walk(f->sub, val, path, &sub, err)) != SCEAU_OK)
@@ -262,9 +265,8 @@ fail:
 static enum sceau_err walk(const struct rfield *f, json_t *in, char *path, json_t **out,
 			   struct sceau_error *err)
 {
-	static const json_type want[] = {[R_TEXT] = JSON_STRING,
-					 [R_OBJECT] = JSON_OBJECT,
-					 [R_ARRAY] = JSON_ARRAY};
+	static const json_type want[] = {
+		[R_TEXT] = JSON_STRING, [R_OBJECT] = JSON_OBJECT, [R_ARRAY] = JSON_ARRAY};
 
 	if (json_typeof(in) != want[f->kind])
 		return sceau_fail(err, SCEAU_ERR_INVALID, "%s: expected %s, got %s",
@@ -299,8 +301,9 @@ enum sceau_err sceau_record_parse(const char *text, size_t len, struct sceau_rec
 	/* jansson refuses invalid UTF-8 and NUL escapes; duplicate keys too. */
 	in = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!in)
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "request: not valid JSON: %s (line %d, column %d)",
-				  jerr.text, jerr.line, jerr.column);
+		return sceau_fail(err, SCEAU_ERR_FORMAT,
+				  "request: not valid JSON: %s (line %d, column %d)", jerr.text,
+				  jerr.line, jerr.column);
 	if (!json_is_object(in)) {
 		ret = sceau_fail(err, SCEAU_ERR_INVALID, "request: expected an object, got %s",
 				 json_kind(in));
@@ -315,8 +318,8 @@ enum sceau_err sceau_record_parse(const char *text, size_t len, struct sceau_rec
 	if (!json_is_string(type) || !sceau_schema_type(json_string_value(type))) {
 		sceau_quote(json_is_string(type) ? json_string_value(type) : json_kind(type), q,
 			    sizeof(q));
-		ret = sceau_fail(err, SCEAU_ERR_INVALID, "type: expected \"coc\" or \"halal\", got '%s'",
-				 q);
+		ret = sceau_fail(err, SCEAU_ERR_INVALID,
+				 "type: expected \"coc\" or \"halal\", got '%s'", q);
 		goto out;
 	}
 	if (!(rec = calloc(1, sizeof(*rec)))) {

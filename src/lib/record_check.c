@@ -28,8 +28,7 @@ static enum sceau_err not_after(const char *epath, int32_t e, const char *lpath,
 }
 
 /* Fill or check expiry_date against issue_date + months. */
-static enum sceau_err validity(json_t *doc, int months, const char *what,
-			       struct sceau_error *err)
+static enum sceau_err validity(json_t *doc, int months, const char *what, struct sceau_error *err)
 {
 	int32_t issue = day_of(doc, "issue_date");
 	int32_t max = sceau_date_add_months(issue, months);
@@ -44,7 +43,8 @@ static enum sceau_err validity(json_t *doc, int months, const char *what,
 		json_t *v;
 		if (!copy)
 			return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
-		json_object_foreach(doc, k, v) {
+		json_object_foreach(doc, k, v)
+		{
 			json_object_set(copy, k, v);
 			if (!strcmp(k, "issue_date"))
 				json_object_set_new(copy, "expiry_date", json_string(a));
@@ -60,8 +60,8 @@ static enum sceau_err validity(json_t *doc, int months, const char *what,
 	if (e < issue) {
 		sceau_date_format(e, a);
 		sceau_date_format(issue, b);
-		return sceau_fail(err, SCEAU_ERR_INVALID, "expiry_date: %s is before issue_date (%s)",
-				  a, b);
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "expiry_date: %s is before issue_date (%s)", a, b);
 	}
 	if (e > max) {
 		sceau_date_format(max, a);
@@ -85,9 +85,8 @@ static enum sceau_err route_fields(json_t *doc, struct sceau_error *err)
 		int has = json_object_get(doc, need[i].field) != NULL;
 		int wants = !strcmp(route, need[i].route);
 		if (wants && !has)
-			return sceau_fail(err, SCEAU_ERR_INVALID,
-					  "%s: required for route %s (%s)", need[i].field,
-					  need[i].route, need[i].what);
+			return sceau_fail(err, SCEAU_ERR_INVALID, "%s: required for route %s (%s)",
+					  need[i].field, need[i].route, need[i].what);
 		if (!wants && has)
 			return sceau_fail(err, SCEAU_ERR_INVALID,
 					  "%s: only for route %s, this certificate is route %s",
@@ -109,7 +108,8 @@ static int has_doc(json_t *docs, const char *const *kinds, const char *tariff)
 	size_t i;
 	json_t *d;
 
-	json_array_foreach(docs, i, d) {
+	json_array_foreach(docs, i, d)
+	{
 		const char *kind = json_string_value(json_object_get(d, "kind"));
 		const char *tc = json_string_value(json_object_get(d, "tariff_code"));
 		for (size_t k = 0; kinds[k]; k++)
@@ -124,9 +124,9 @@ static int has_product(json_t *products, const char *tariff)
 	size_t i;
 	json_t *p;
 
-	json_array_foreach(products, i, p)
-		if (!strcmp(json_string_value(json_object_get(p, "tariff_code")), tariff))
-			return 1;
+	json_array_foreach(products, i,
+			   p) if (!strcmp(json_string_value(json_object_get(p, "tariff_code")),
+					  tariff)) return 1;
 	return 0;
 }
 
@@ -135,8 +135,8 @@ static void add_missing(char *buf, size_t len, const char *what, const char *tar
 	size_t o = strlen(buf);
 
 	if (o + 1 < len)
-		snprintf(buf + o, len - o, "%s%s%s%s", o ? ", " : "", what,
-			 tariff ? " for " : "", tariff ? tariff : "");
+		snprintf(buf + o, len - o, "%s%s%s%s", o ? ", " : "", what, tariff ? " for " : "",
+			 tariff ? tariff : "");
 }
 
 static enum sceau_err dossier(json_t *doc, struct sceau_error *err)
@@ -153,27 +153,30 @@ static enum sceau_err dossier(json_t *doc, struct sceau_error *err)
 	size_t i, j;
 	json_t *d, *p;
 
-	json_array_foreach(docs, i, d) {
+	json_array_foreach(docs, i, d)
+	{
 		const char *kind = json_string_value(json_object_get(d, "kind"));
 		const char *tc = json_string_value(json_object_get(d, "tariff_code"));
 		if (per_tariff(kind) && !tc)
 			return sceau_fail(err, SCEAU_ERR_INVALID,
-					  "dossier.documents[%zu].tariff_code: required for a %s", i,
-					  kind);
+					  "dossier.documents[%zu].tariff_code: required for a %s",
+					  i, kind);
 		if (!per_tariff(kind) && tc)
 			return sceau_fail(err, SCEAU_ERR_INVALID,
 					  "dossier.documents[%zu].tariff_code: only for "
 					  "descriptive_sheet, test_report and analysis_certificate",
 					  i);
 		if (tc && !has_product(products, tc))
-			return sceau_fail(err, SCEAU_ERR_INVALID,
-					  "dossier.documents[%zu].tariff_code: '%s' is not the tariff "
-					  "code of any product line",
-					  i, tc);
+			return sceau_fail(
+				err, SCEAU_ERR_INVALID,
+				"dossier.documents[%zu].tariff_code: '%s' is not the tariff "
+				"code of any product line",
+				i, tc);
 	}
 	if (!has_doc(docs, invoices, NULL))
 		add_missing(missing, sizeof(missing), "invoice or proforma_invoice", NULL);
-	json_array_foreach(products, i, p) {
+	json_array_foreach(products, i, p)
+	{
 		const char *tc = json_string_value(json_object_get(p, "tariff_code"));
 		int seen = 0;
 		/* Each tariff code once, in the order of the product lines. */
@@ -189,8 +192,8 @@ static enum sceau_err dossier(json_t *doc, struct sceau_error *err)
 				    tc);
 	}
 	if (!has_doc(docs, quality, NULL))
-		add_missing(missing, sizeof(missing), "quality_certificate (ISO 9001 or equivalent)",
-			    NULL);
+		add_missing(missing, sizeof(missing),
+			    "quality_certificate (ISO 9001 or equivalent)", NULL);
 	if (!has_doc(docs, decl, NULL))
 		add_missing(missing, sizeof(missing), "import_declaration", NULL);
 
@@ -217,8 +220,9 @@ enum sceau_err sceau_record_check(struct sceau_record *rec, struct sceau_error *
 		if ((ret = not_after("inspection.date",
 				     day_of(json_object_get(doc, "inspection"), "date"),
 				     "issue_date", issue, err)) != SCEAU_OK ||
-		    (ret = not_after("invoice.date", day_of(json_object_get(doc, "invoice"), "date"),
-				     "issue_date", issue, err)) != SCEAU_OK)
+		    (ret = not_after("invoice.date",
+				     day_of(json_object_get(doc, "invoice"), "date"), "issue_date",
+				     issue, err)) != SCEAU_OK)
 			return ret;
 		if ((ret = validity(doc, SCEAU_COC_VALID_MONTHS, "certificate of conformity",
 				    err)) != SCEAU_OK)

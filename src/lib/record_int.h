@@ -27,8 +27,8 @@ struct rfield {
 	unsigned key; /* integer key in the canonical claims, ascending per table */
 	enum rkind kind;
 	unsigned flags;
-	unsigned min, max; /* text: characters; array: items */
-	const struct rfield *sub; /* object: fields (ending {0}); array: its element */
+	unsigned min, max;          /* text: characters; array: items */
+	const struct rfield *sub;   /* object: fields (ending {0}); array: its element */
 	const struct rcheck *check; /* text: value check, NULL for free text */
 	const char *doc;            /* one line for docs/formats.md */
 };
@@ -69,8 +69,6 @@ void sceau_quote(const char *s, char *buf, size_t len);
 /* Decimal strings: 1 when s is "0" or [1-9][0-9]{0,14} with an optional
  * fraction of 1..6 digits; *positive set when it is above zero. */
 int sceau_decimal_ok(const char *s, int *positive);
-
-
 
 /* Value checks shared with the QR claims decoder (record_schema.c). */
 int sceau_check_number(const char *s);

@@ -134,8 +134,8 @@ static int ok_sha256(const char *s)
 	return 1;
 }
 
-static const char *const units[] = {"pce", "pair", "set", "box", "roll", "kg", "g", "t",
-				    "l",   "ml",   "m",   "m2",  "m3",   NULL};
+static const char *const units[] = {"pce", "pair", "set", "box", "roll", "kg", "g",
+				    "t",   "l",    "ml",  "m",   "m2",   "m3", NULL};
 
 static int in_list(const char *s, const char *const *list)
 {
@@ -150,9 +150,14 @@ static int ok_unit(const char *s)
 	return in_list(s, units);
 }
 
-static const char *const doc_kinds[] = {
-	"invoice",     "proforma_invoice",     "descriptive_sheet",  "test_report",
-	"analysis_certificate", "quality_certificate", "import_declaration", NULL};
+static const char *const doc_kinds[] = {"invoice",
+					"proforma_invoice",
+					"descriptive_sheet",
+					"test_report",
+					"analysis_certificate",
+					"quality_certificate",
+					"import_declaration",
+					NULL};
 
 static int ok_doc_kind(const char *s)
 {
@@ -168,13 +173,11 @@ static int ok_halal_standard(const char *s)
 
 static const struct rcheck c_type = {"\"coc\" or \"halal\"", ok_type};
 static const struct rcheck c_number = {
-	"3 to 40 of A-Z, 0-9 with single '-', '/' or '.' between (ITK-COC-2026-000123)",
-	ok_number};
+	"3 to 40 of A-Z, 0-9 with single '-', '/' or '.' between (ITK-COC-2026-000123)", ok_number};
 static const struct rcheck c_route = {"\"A\", \"B\" or \"C\"", ok_route};
 static const struct rcheck c_date = {"a date YYYY-MM-DD", ok_date};
 static const struct rcheck c_amount = {
-	"a decimal string above zero such as \"1250.00\" (up to 15 digits, 6 decimals)",
-	ok_amount};
+	"a decimal string above zero such as \"1250.00\" (up to 15 digits, 6 decimals)", ok_amount};
 static const struct rcheck c_ice = {"an ICE: 15 digits divisible by 97", ok_ice};
 static const struct rcheck c_tariff = {"10 digits (chapter 01 to 97 first, not 77)", ok_tariff};
 static const struct rcheck c_country = {"an ISO 3166-1 alpha-2 country code (CN)", ok_country};
@@ -192,9 +195,18 @@ static const struct rcheck c_halal_standard = {"\"NM 08.0.800\" or \"NM 08.0.802
 /* ---- tables ------------------------------------------------------------- */
 
 #define REQ R_REQUIRED
-#define TEXT(n, k, f, max, chk, d) {n, k, R_TEXT, f, 1, max, NULL, chk, d}
-#define OBJ(n, k, f, sub, d)       {n, k, R_OBJECT, f, 0, 0, sub, NULL, d}
-#define ARR(n, k, f, min, max, elem, d) {n, k, R_ARRAY, f, min, max, elem, NULL, d}
+#define TEXT(n, k, f, max, chk, d)                                                                 \
+	{                                                                                          \
+		n, k, R_TEXT, f, 1, max, NULL, chk, d                                              \
+	}
+#define OBJ(n, k, f, sub, d)                                                                       \
+	{                                                                                          \
+		n, k, R_OBJECT, f, 0, 0, sub, NULL, d                                              \
+	}
+#define ARR(n, k, f, min, max, elem, d)                                                            \
+	{                                                                                          \
+		n, k, R_ARRAY, f, min, max, elem, NULL, d                                          \
+	}
 
 /* A Moroccan company: importer of a CoC, holder of a Halal certificate. */
 static const struct rfield party_ma[] = {

@@ -31,8 +31,8 @@ static enum sceau_err chain_root(const char *path, X509 *first, X509 **root,
 	X509 *x = NULL, *last = NULL;
 	int n = 0;
 
-	if ((ret = sceau_fs_read(path, SCEAU_CERT_READ_MAX, "certificate chain", &buf, &len, err)) !=
-	    SCEAU_OK)
+	if ((ret = sceau_fs_read(path, SCEAU_CERT_READ_MAX, "certificate chain", &buf, &len,
+				 err)) != SCEAU_OK)
 		return ret;
 	if (!(bio = BIO_new_mem_buf(buf, (int)len))) {
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
@@ -52,8 +52,8 @@ static enum sceau_err chain_root(const char *path, X509 *first, X509 **root,
 	ERR_clear_error();
 	if (n < 2 || X509_self_signed(last, 1) != 1) {
 		ERR_clear_error();
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT,
-				 "'%s' does not end with a root certificate", path);
+		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "'%s' does not end with a root certificate",
+				 path);
 		goto out;
 	}
 	*root = last;
@@ -76,7 +76,8 @@ enum sceau_err sceau_signer_open(const char *dir, struct sceau_signer **out,
 	if (!dir || !out)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no signer directory given");
 	*out = NULL;
-	if (!(s = calloc(1, sizeof(*s))) || !(cert_path = sceau_path_join(dir, SCEAU_SIGNER_CERT_FILE)) ||
+	if (!(s = calloc(1, sizeof(*s))) ||
+	    !(cert_path = sceau_path_join(dir, SCEAU_SIGNER_CERT_FILE)) ||
 	    !(s->key_path = sceau_path_join(dir, SCEAU_SIGNER_KEY_FILE)) ||
 	    !(chain_path = sceau_path_join(dir, SCEAU_SIGNER_CHAIN_FILE))) {
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");

@@ -151,8 +151,9 @@ enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust directory given");
 	*out = NULL;
 	if (!(d = opendir(dir)))
-		return sceau_fail(err, sceau_err_from_errno(errno), "cannot read trust directory '%s': %s",
-				  dir, sceau_errno_text(errno));
+		return sceau_fail(err, sceau_err_from_errno(errno),
+				  "cannot read trust directory '%s': %s", dir,
+				  sceau_errno_text(errno));
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' ||
 		    !(has_suffix(e->d_name, ".crt") || has_suffix(e->d_name, ".crl")))
