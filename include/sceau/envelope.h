@@ -36,7 +36,10 @@ extern "C" {
 #define SCEAU_QR_TEXT_MAX 4296
 /* Largest COSE message accepted after decompression (zlib bomb guard). */
 #define SCEAU_COSE_MAX ((size_t)64 << 10)
-/* Deepest CBOR nesting accepted anywhere in a COSE message. */
+/* Deepest CBOR nesting accepted anywhere in a COSE message, and again in
+ * its protected header and in its payload (each is a CBOR item of its own
+ * inside a byte string). Arrays, maps and tags each count a level; the top
+ * item is level 1. */
 #define SCEAU_CBOR_DEPTH_MAX 16
 
 /* COSE algorithm identifiers (RFC 9053) this layer knows. */
@@ -58,7 +61,9 @@ SCEAU_EXPORT enum sceau_err sceau_base45_encode(const unsigned char *in, size_t 
 /* Decode strictly: only the 45 characters of the alphabet (upper case),
  * a length that is not 1 modulo 3, and no triple or pair whose value
  * overflows (a triple above 65535, a pair above 255) — each is
- * SCEAU_ERR_FORMAT with the offending position. *out: caller frees. */
+ * SCEAU_ERR_FORMAT with the offending position (a 0-based offset;
+ * characters are checked before the length), e.g. "base45: invalid
+ * character 'a' at 17". *out: caller frees. */
 SCEAU_EXPORT enum sceau_err sceau_base45_decode(const char *in, size_t len,
 						unsigned char **out, /* OUT */
 						size_t *out_len,     /* OUT */
@@ -82,7 +87,9 @@ SCEAU_EXPORT enum sceau_err sceau_zlib_decompress(const unsigned char *in, size_
 
 /* ---- QR text --------------------------------------------------------- */
 
-/* prefix + Base45(zlib(cose)). *text NUL-terminated, caller frees. */
+/* prefix + Base45(zlib(cose)). *text NUL-terminated, caller frees. A text
+ * longer than SCEAU_QR_TEXT_MAX, which sceau_qr_unwrap would refuse, is
+ * SCEAU_ERR_INVALID. */
 SCEAU_EXPORT enum sceau_err sceau_qr_wrap(const unsigned char *cose, size_t len,
 					  const char *prefix, char **text, /* OUT */
 					  struct sceau_error *err);
@@ -90,7 +97,9 @@ SCEAU_EXPORT enum sceau_err sceau_qr_wrap(const unsigned char *cose, size_t len,
 /* The reverse: check the prefix (exactly, case-sensitive), Base45-decode,
  * decompress (at most SCEAU_COSE_MAX). Text longer than SCEAU_QR_TEXT_MAX
  * is refused before anything else. *cose: caller frees. Failures are
- * SCEAU_ERR_FORMAT saying which layer refused the text. */
+ * SCEAU_ERR_FORMAT saying which layer refused the text: "QR text: prefix:
+ * ...", "QR text: base45: ..." (positions are offsets into the whole text),
+ * "QR text: zlib: ...". */
 SCEAU_EXPORT enum sceau_err sceau_qr_unwrap(const char *text, size_t len, const char *prefix,
 					    unsigned char **cose, /* OUT */
 					    size_t *cose_len,     /* OUT */
@@ -101,7 +110,7 @@ SCEAU_EXPORT enum sceau_err sceau_qr_unwrap(const char *text, size_t len, const 
 /* A decoded COSE_Sign1 message. All pointers are owned by the struct;
  * free with sceau_cose_free. */
 struct sceau_cose {
-	unsigned tags;                /* how many tags wrapped it (0, 1 or 2) */
+	unsigned tags;                /* how many tags wrapped it: 0, 1 (18) or 2 */
 	int alg;                      /* COSE alg; 0 when absent */
 	unsigned char kid[64];        /* kid (protected header first) */
 	size_t kid_len;               /* 0 when absent */
@@ -126,7 +135,14 @@ struct sceau_cose {
  * only when the protected one lacks them. The payload is read as CWT
  * claims when it is a map (iat/exp must be integers, iss text; other
  * types are SCEAU_ERR_FORMAT). Failures are SCEAU_ERR_FORMAT with the
- * reason. *out: caller frees with sceau_cose_free. */
+ * reason. *out: caller frees with sceau_cose_free.
+ *
+ * Also refused: indefinite-length items and simple values other than
+ * false, true, null and undefined (anywhere); critical header parameters
+ * (label 2); alg or kid twice in one header map, or iss, iat or exp twice
+ * in the claims; a kid longer than 64 bytes; an alg that is 0 or outside
+ * the range of int; a payload that is not one well-formed CBOR item.
+ * Header labels and claims this layer does not know are ignored. */
 SCEAU_EXPORT enum sceau_err sceau_cose_decode(const unsigned char *buf, size_t len,
 					      struct sceau_cose **out, /* OUT */
 					      struct sceau_error *err);
@@ -136,7 +152,9 @@ SCEAU_EXPORT void sceau_cose_free(struct sceau_cose *c);
  * exactly 64 bytes r‖s; PS256 an RSA key (PSS, SHA-256, MGF1-SHA-256, salt
  * 32). Any other alg, or an alg that does not fit the key, is a verdict.
  * Returns SCEAU_OK with verdict valid or invalid; errors only when the
- * check itself could not run. */
+ * check itself could not run (SCEAU_ERR_INVALID when c, pub or v is
+ * NULL). Which certificate's key to use (the kid) is the caller's
+ * business. */
 SCEAU_EXPORT enum sceau_err sceau_cose_verify_signature(const struct sceau_cose *c,
 							EVP_PKEY *pub,
 							struct sceau_verdict *v, /* OUT */
@@ -153,7 +171,9 @@ SCEAU_EXPORT void sceau_cose_check_times(const struct sceau_cose *c, time_t at,
 
 /* Build a COSE_Sign1 (tag 18) over `payload` with protected header
  * {1: alg, 4: kid}, an empty unprotected map, and the signature made with
- * `key` (ES256 for EC P-256 keys, PS256 for RSA). *out: caller frees. */
+ * `key` (ES256 for EC P-256 keys, PS256 for RSA), all in canonical CBOR.
+ * kid: 1 to 64 bytes. Other keys (other curves, Ed25519, ...) and other
+ * kid lengths are SCEAU_ERR_INVALID. *out: caller frees. */
 SCEAU_EXPORT enum sceau_err sceau_cose_sign(const unsigned char *payload, size_t len,
 					    EVP_PKEY *key, const unsigned char *kid,
 					    size_t kid_len, unsigned char **out, /* OUT */

@@ -121,6 +121,47 @@ enum sceau_err sceau_crl_to_pem(X509_CRL *crl, unsigned char **pem, size_t *pem_
 /* The CRL number, or -1 when it has none. */
 long sceau_crl_number(X509_CRL *crl);
 
+/* ---- envelope: base45.c, cbor_wf.c, cose.c ------------------------------ */
+
+#include <stdint.h>
+
+/* sceau_base45_decode, with positions in messages counted from `base`
+ * (qr_unwrap reports them as offsets into the whole QR text). */
+enum sceau_err sceau_base45_decode_at(const char *in, size_t len, size_t base, unsigned char **out,
+				      size_t *out_len, struct sceau_error *err);
+
+/* Check that buf[0..len) is exactly one well-formed CBOR item (RFC 8949)
+ * that libcbor may safely be given: nesting at most SCEAU_CBOR_DEPTH_MAX
+ * (arrays, maps and tags count), every declared length and item count
+ * within the bytes left, no reserved additional information (28..30), no
+ * simple value but false, true, null and undefined, no indefinite-length
+ * item (sceau never writes them and no DCC vector uses them), and nothing
+ * after the item.
+ * `what` names the input in messages ("COSE message: ..."). Returns
+ * SCEAU_OK or SCEAU_ERR_FORMAT. */
+enum sceau_err sceau_cbor_wf(const unsigned char *buf, size_t len, const char *what,
+			     struct sceau_error *err);
+
+/* libcbor 0.8 refuses tags 6..20 written in the head's own byte
+ * (0xc6..0xd4), COSE_Sign1's 0xd2 among them, but decodes the same tags
+ * written with a one-byte argument (0xd8 0x06..0x14). For input that
+ * sceau_cbor_wf accepted: *out is NULL when nothing needs rewriting, else
+ * a copy (caller frees with free) with those tags so widened; string
+ * contents are never changed. */
+enum sceau_err sceau_cbor_widen_tags(const unsigned char *buf, size_t len, unsigned char **out,
+				     size_t *out_len, struct sceau_error *err);
+
+/* Write the shortest head for major type `mt` (0..7) and argument `arg`
+ * into out (at least 9 bytes); returns its length. */
+size_t sceau_cbor_head(unsigned char *out, unsigned mt, uint64_t arg);
+
+/* The COSE Sig_structure for COSE_Sign1 (RFC 9052, 4.4), canonical CBOR:
+ * ["Signature1", protected, h'', payload]. *out: caller frees with free. */
+enum sceau_err sceau_cose_sig_structure(const unsigned char *prot, size_t prot_len,
+					const unsigned char *payload, size_t payload_len,
+					unsigned char **out, size_t *out_len,
+					struct sceau_error *err);
+
 /* ---- misc ------------------------------------------------------------ */
 
 /* Validate a days count against 1..SCEAU_DAYS_MAX; `what` names the field. */
