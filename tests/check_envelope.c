@@ -853,7 +853,25 @@ START_TEST(test_cose_reads_tags_libcbor_0_8_cannot)
 	ck_assert_int_eq(memcmp(c->payload, p.p, p.n), 0);
 	sceau_cose_free(c);
 	ck_assert_str_eq(payload_refused(&q),
-			 "CWT claims: iat (6) is a tagged item, not an integer");
+			 "CWT claims: iat (6) is a tagged item, not an integer or a float");
+	free(p.p);
+	free(q.p);
+}
+END_TEST
+
+START_TEST(test_cose_reads_float_times_and_flags_them)
+{
+	/* {6: 1621262460.78} as a double, as some DCC vectors have it. */
+	struct buf p = hexbuf("a106fb41d828a01f31eb85"), q = claims("MA", 5, 6);
+	struct sceau_cose *c = with_payload(&p);
+
+	ck_assert(c->has_iat);
+	ck_assert_int_eq(c->iat, 1621262460);
+	ck_assert_int_eq(c->float_times, 1);
+	sceau_cose_free(c);
+	c = with_payload(&q);
+	ck_assert_int_eq(c->float_times, 0);
+	sceau_cose_free(c);
 	free(p.p);
 	free(q.p);
 }
@@ -864,12 +882,12 @@ START_TEST(test_cose_refuses_claims_of_the_wrong_type)
 	static const struct {
 		const char *hex, *msg;
 	} bad[] = {
-		/* {6: 1621262460.78} as a double, as ES vectors do */
-		{"a106fb41d828a01f31eb85", "CWT claims: iat (6) is a float, not an integer"},
-		{"a104f97c00", "CWT claims: exp (4) is a float, not an integer"},
-		{"a104c11a60903a20", "CWT claims: exp (4) is a tagged item, not an integer"},
-		{"a1066131", "CWT claims: iat (6) is a text string, not an integer"},
-		{"a106f6", "CWT claims: iat (6) is a simple value, not an integer"},
+		/* {4: infinity} as a half float */
+		{"a104f97c00", "CWT claims: exp (4) is out of range"},
+		{"a104c11a60903a20",
+		 "CWT claims: exp (4) is a tagged item, not an integer or a float"},
+		{"a1066131", "CWT claims: iat (6) is a text string, not an integer or a float"},
+		{"a106f6", "CWT claims: iat (6) is a simple value, not an integer or a float"},
 		{"a1061b8000000000000000", "CWT claims: iat (6) is out of range"},
 		{"a2060106 02", "CWT claims: iat (6) appears twice"},
 		{"a10102", "CWT claims: iss (1) is an unsigned integer, not a text string"},
@@ -1359,9 +1377,9 @@ TU_MAIN("envelope", NULL, NULL, test_base45_encodes_rfc9285_examples,
 	test_cose_alg_from_unprotected_only_when_protected_lacks_it,
 	test_cose_refuses_bad_header_parameters, test_cose_kid_may_be_at_most_64_bytes,
 	test_cose_reads_cwt_claims, test_cose_reads_tags_libcbor_0_8_cannot,
-	test_cose_refuses_claims_of_the_wrong_type, test_cose_sign_verify_round_trip_es256,
-	test_cose_sign_verify_round_trip_ps256, test_cose_es256_pads_short_r_and_s,
-	test_cose_verify_detects_one_flipped_bit,
+	test_cose_reads_float_times_and_flags_them, test_cose_refuses_claims_of_the_wrong_type,
+	test_cose_sign_verify_round_trip_es256, test_cose_sign_verify_round_trip_ps256,
+	test_cose_es256_pads_short_r_and_s, test_cose_verify_detects_one_flipped_bit,
 	test_cose_verify_refuses_es256_signature_of_63_or_65_bytes,
 	test_cose_verify_refuses_an_alg_that_does_not_fit_the_key,
 	test_cose_ps256_requires_pss_sha256_and_salt_32,

@@ -540,6 +540,14 @@ START_TEST(test_payload_claims_must_agree_with_signer_and_schema)
 	free(text);
 	cbor_decref(&m);
 
+	/* iat as a float (as some DCC issuers write it): sceau wants integers. */
+	m = genuine_claims();
+	replace(m, 6, cbor_build_float8((double)time(NULL)));
+	text = sign_claims(m);
+	expect_only(text, SCEAU_VERDICT_INVALID, "iat and exp must be integers");
+	free(text);
+	cbor_decref(&m);
+
 	/* An ICE that fails its check digit, properly signed. */
 	m = genuine_claims();
 	cbor_item_t *party = cbor_new_definite_array(2);
@@ -684,6 +692,10 @@ START_TEST(test_trust_dir_errors_are_clear)
 	ck_assert_int_eq(sceau_trust_load_dir(dir, &t, &err), SCEAU_ERR_NOT_FOUND);
 	ck_assert_ptr_nonnull(strstr(err.msg, "absent"));
 	snprintf(dir, sizeof(dir), "%s/good", tmp); /* a signer directory: no root */
+	ck_assert_int_eq(sceau_trust_load_dir(dir, &t, &err), SCEAU_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.msg, "no root certificate"));
+	snprintf(dir, sizeof(dir), "%s/empty", tmp);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
 	ck_assert_int_eq(sceau_trust_load_dir(dir, &t, &err), SCEAU_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.msg, "no root certificate"));
 	snprintf(dir, sizeof(dir), "%s/broken", tmp);

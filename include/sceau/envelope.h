@@ -124,6 +124,8 @@ struct sceau_cose {
 	char *iss;                  /* claim 1, NULL when absent */
 	int has_iat, has_exp;       /* claims 6 and 4 present as integers */
 	int64_t iat, exp;           /* seconds since the epoch */
+	int float_times;            /* iat or exp was a CBOR float (read rounded
+				     * down); HCERT and sceau want integers */
 };
 
 /* Decode a COSE_Sign1 message: well-formed CBOR (depth at most

@@ -321,10 +321,11 @@ int cmd_demo(int argc, char **argv)
 	       "  SCEAU_PASSPHRASE=demo %s payload --signer %s --in %s/coc.json\n"
 	       "  SCEAU_PASSPHRASE=demo %s pki revoke --root %s --cert %s/signer.crt --reason "
 	       "keyCompromise\n"
+	       "  cp %s/crl.pem %s/root.crl   (then verify again: revoked)\n"
 	       "  %s demo --dir %s      (again, to start afresh)\n",
 	       cli_progname, trust_dir, dir, cli_progname, trust_dir, dir, cli_progname, dir,
-	       cli_progname, signer_dir, dir, cli_progname, root_dir, signer_dir, cli_progname,
-	       dir);
+	       cli_progname, signer_dir, dir, cli_progname, root_dir, signer_dir, root_dir,
+	       trust_dir, cli_progname, dir);
 out:
 	sceau_trust_free(trust);
 	sceau_signer_close(signer);

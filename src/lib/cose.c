@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <cbor.h>
 #include <openssl/bn.h>
@@ -209,15 +210,29 @@ static enum sceau_err copy_bytes(const cbor_item_t *bstr, unsigned char **out, s
 
 /* A NumericDate claim: an integer (HCERT 1.0.5 3.3: "integer NumericDate"). */
 static enum sceau_err read_time(const cbor_item_t *it, const char *name, int *has, int64_t *v,
-				struct sceau_error *err)
+				int *float_seen, struct sceau_error *err)
 {
 	int r;
 
 	if (*has)
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "CWT claims: %s appears twice", name);
+	if (cbor_isa_float_ctrl(it) && !cbor_float_ctrl_is_ctrl(it)) {
+		/* Some DCC issuers wrote floats. Read them (whole seconds, rounded
+		 * down) so signatures and times can still be judged at this layer,
+		 * and say so: sceau's own payloads require integers (payload.c). */
+		double d = cbor_float_get_float(it);
+		if (!isfinite(d) || d < -9.2e18 || d > 9.2e18)
+			return sceau_fail(err, SCEAU_ERR_FORMAT, "CWT claims: %s is out of range",
+					  name);
+		*v = (int64_t)floor(d);
+		*has = 1;
+		*float_seen = 1;
+		return SCEAU_OK;
+	}
 	if ((r = int_value(it, v)) < 0)
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "CWT claims: %s is %s, not an integer",
-				  name, kind(it));
+		return sceau_fail(err, SCEAU_ERR_FORMAT,
+				  "CWT claims: %s is %s, not an integer or a float", name,
+				  kind(it));
 	if (r == 0)
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "CWT claims: %s is out of range", name);
 	*has = 1;
@@ -255,11 +270,11 @@ static enum sceau_err read_claims(const cbor_item_t *map, struct sceau_cose *c,
 				memcpy(c->iss, cbor_string_handle(v), len);
 			c->iss[len] = '\0';
 		} else if (key == CLAIM_EXP) {
-			ret = read_time(v, "exp (4)", &c->has_exp, &c->exp, err);
+			ret = read_time(v, "exp (4)", &c->has_exp, &c->exp, &c->float_times, err);
 			if (ret != SCEAU_OK)
 				return ret;
 		} else if (key == CLAIM_IAT) {
-			ret = read_time(v, "iat (6)", &c->has_iat, &c->iat, err);
+			ret = read_time(v, "iat (6)", &c->has_iat, &c->iat, &c->float_times, err);
 			if (ret != SCEAU_OK)
 				return ret;
 		}

@@ -192,6 +192,10 @@ static enum sceau_err read_cwt(const struct sceau_cose *c, struct sceau_payload 
 		}
 		doc = pr.value;
 	}
+	if (c->float_times) {
+		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "claims: iat and exp must be integers");
+		goto out;
+	}
 	if (!c->iss || !c->has_iat || !c->has_exp || !doc || c->iat <= 0) {
 		ret = sceau_fail(err, SCEAU_ERR_FORMAT,
 				 "claims: iss, iat, exp and the document claims are required");

@@ -171,7 +171,8 @@ enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_name);
 	if ((ret = sceau_trust_new(&t, err)) != SCEAU_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
