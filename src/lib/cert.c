@@ -294,3 +294,14 @@ unsigned sceau_cert_programs(const X509 *cert)
 	EXTENDED_KEY_USAGE_free(eku);
 	return mask;
 }
+
+int sceau_cert_cn(X509 *cert, char *buf, size_t len)
+{
+	if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, (int)len) <
+	    0) {
+		if (len)
+			buf[0] = 0;
+		return -1;
+	}
+	return 0;
+}

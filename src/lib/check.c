@@ -26,7 +26,7 @@ static void fmt_date(const ASN1_TIME *t, char *buf, size_t len)
 
 static void subject_cn(X509 *x, char *buf, size_t len)
 {
-	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf, (int)len) < 0)
+	if (sceau_cert_cn(x, buf, len) < 0)
 		snprintf(buf, len, "(no common name)");
 }
 

@@ -104,6 +104,8 @@ enum sceau_err sceau_cert_parse(const unsigned char *buf, size_t len, const char
 				struct sceau_error *err);
 enum sceau_err sceau_cert_to_pem(X509 *cert, unsigned char **pem, size_t *pem_len,
 				 struct sceau_error *err);
+/* The subject's common name into buf ("" and -1 when it has none). */
+int sceau_cert_cn(X509 *cert, char *buf, size_t len);
 /* ASN1_TIME → time_t; 0 on failure. */
 time_t sceau_asn1_time_to_time(const ASN1_TIME *t);
 /* Validate a subject name: 1..64 characters, valid UTF-8, no control chars. */

@@ -33,13 +33,6 @@ void sceau_payload_free(struct sceau_payload *p)
 	free(p);
 }
 
-static void common_name(X509 *x, char *buf, size_t len)
-{
-	buf[0] = 0;
-	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf, (int)len) < 0)
-		buf[0] = 0;
-}
-
 /* The end of a calendar date, 23:59:59 UTC: the CWT exp of a record. */
 static int64_t end_of_day(const char *date)
 {
@@ -112,7 +105,7 @@ enum sceau_err sceau_payload_encode(const struct sceau_record *rec, X509 *cert, 
 		return sceau_fail(err, SCEAU_ERR_MISMATCH,
 				  "the signing key does not belong to the signer certificate");
 	}
-	common_name(cert, iss, sizeof(iss));
+	sceau_cert_cn(cert, iss, sizeof(iss));
 	if (!iss[0])
 		return sceau_fail(err, SCEAU_ERR_INVALID,
 				  "the signer certificate has no common name");
@@ -289,7 +282,7 @@ static enum sceau_err judge_signer(const struct sceau_trust *t, X509 *cert, enum
 	enum sceau_err ret;
 	char cn[128];
 
-	common_name(cert, cn, sizeof(cn));
+	sceau_cert_cn(cert, cn, sizeof(cn));
 	sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
 			  "signer certificate '%s' does not chain to a trusted root", cn);
 	for (size_t i = 0; i < t->nroots; i++) {
@@ -304,7 +297,7 @@ static enum sceau_err judge_signer(const struct sceau_trust *t, X509 *cert, enum
 			continue;
 		}
 		if (!(crl = sceau_trust_crl_for(t, root))) {
-			common_name(root, rcn, sizeof(rcn));
+			sceau_cert_cn(root, rcn, sizeof(rcn));
 			sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
 					  "no revocation list of root '%s' in the trust store, so "
 					  "signer '%s' cannot be checked",
@@ -374,7 +367,7 @@ enum sceau_err sceau_payload_verify(const char *text, size_t len, const struct s
 		goto done;
 	}
 	p->signature_verified = 1;
-	common_name(signer, p->signer_name, sizeof(p->signer_name));
+	sceau_cert_cn(signer, p->signer_name, sizeof(p->signer_name));
 	sceau_cert_serial_hex(signer, p->signer_serial, sizeof(p->signer_serial));
 	if (strcmp(p->issuer, p->signer_name) != 0) {
 		sceau_verdict_set(v, SCEAU_VERDICT_INVALID,

@@ -86,9 +86,7 @@ enum sceau_err sceau_signer_open(const char *dir, struct sceau_signer **out,
 	if ((ret = sceau_cert_load(cert_path, &s->cert, err)) != SCEAU_OK ||
 	    (ret = chain_root(chain_path, s->cert, &s->root, err)) != SCEAU_OK)
 		goto out;
-	if (X509_NAME_get_text_by_NID(X509_get_subject_name(s->cert), NID_commonName, s->name,
-				      (int)sizeof(s->name)) < 0)
-		s->name[0] = 0;
+	sceau_cert_cn(s->cert, s->name, sizeof(s->name));
 	*out = s;
 	s = NULL;
 	ret = SCEAU_OK;
