@@ -16,6 +16,7 @@
 #include "sceau/date.h"
 #include "sceau/envelope.h"
 #include "sceau/record.h"
+#include "sceau/render.h"
 #include "sceau/trust.h"
 #include "sceau/payload.h"
 

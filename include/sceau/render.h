@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "sceau/error.h"
+#include "sceau/program.h"
 #include "sceau/record.h"
 
 #ifdef __cplusplus
@@ -38,6 +39,13 @@ SCEAU_EXPORT enum sceau_err sceau_renderer_new(const char *templates_dir,
  * width or 30 mm) on every document, overriding the templates' logo. */
 SCEAU_EXPORT enum sceau_err sceau_renderer_set_logo(struct sceau_renderer *r, const char *png_path,
 						    double width_mm, struct sceau_error *err);
+
+/* Load the template and fonts for `program` now rather than at the first
+ * sceau_render, so a missing template or font is reported before any work
+ * (and any passphrase). */
+SCEAU_EXPORT enum sceau_err sceau_renderer_prepare(struct sceau_renderer *r,
+						   enum sceau_program program,
+						   struct sceau_error *err);
 
 SCEAU_EXPORT void sceau_renderer_free(struct sceau_renderer *r);
 

@@ -126,6 +126,7 @@ void cli_pass_release(struct cli_pass *p);
 int cmd_pki(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_payload(int argc, char **argv);
+int cmd_issue(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 

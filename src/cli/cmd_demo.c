@@ -195,21 +195,33 @@ out:
 	return ok;
 }
 
-/* Sign a request, write DIR/NAME.qr, verify it under DIR/trust. */
+/* Sign a request, write DIR/NAME.qr and DIR/NAME.pdf, verify the QR under
+ * DIR/trust. */
 static int sign_and_verify(const char *dir, const char *name, const char *request,
-			   struct sceau_signer *s, const struct sceau_trust *trust)
+			   struct sceau_signer *s, const struct sceau_trust *trust,
+			   struct sceau_renderer *r)
 {
 	struct sceau_error err = {0};
 	struct sceau_record *rec = NULL;
 	struct sceau_payload *p = NULL;
 	struct sceau_verdict v = {0};
-	char path[4096], *text = NULL;
+	char path[4096], pdf[4096], *text = NULL;
+	unsigned pages = 0;
+	time_t now = time(NULL);
 	int ret;
 
 	if (sceau_record_parse(request, strlen(request), &rec, &err) != SCEAU_OK ||
-	    sceau_payload_encode(rec, s->cert, s->key, 0, NULL, 0, &text, &err) != SCEAU_OK) {
+	    sceau_payload_encode(rec, s->cert, s->key, now, NULL, 0, &text, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
+	}
+	snprintf(pdf, sizeof(pdf), "%s/%s.pdf", dir, name);
+	{
+		struct sceau_render_info info = {s->name, text, now};
+		if (sceau_render_to_file(r, rec, &info, pdf, 1, &pages, &err) != SCEAU_OK) {
+			ret = cli_report(&err, NULL);
+			goto out;
+		}
 	}
 	snprintf(path, sizeof(path), "%s/%s.qr", dir, name);
 	if (!write_file(path, text, strlen(text)) || !write_file_append_nl(path)) {
@@ -220,8 +232,9 @@ static int sign_and_verify(const char *dir, const char *name, const char *reques
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	printf("%-12s %s/%s.json -> %s (%zu characters) -> %s: %s\n", name, dir, name, path,
-	       strlen(text), sceau_verdict_name(v.code), v.reason);
+	printf("%-12s %s/%s.json -> %s (%u page%s), %s (%zu characters) -> %s: %s\n", name, dir,
+	       name, pdf, pages, pages == 1 ? "" : "s", path, strlen(text),
+	       sceau_verdict_name(v.code), v.reason);
 	ret = v.code == SCEAU_VERDICT_VALID ? EXIT_VALID : EXIT_NOT_VALID;
 out:
 	sceau_payload_free(p);
@@ -238,6 +251,7 @@ int cmd_demo(int argc, char **argv)
 	struct sceau_pki_made made;
 	struct sceau_signer *signer = NULL;
 	struct sceau_trust *trust = NULL;
+	struct sceau_renderer *renderer = NULL;
 	struct cli_args a;
 	char *root_dir = NULL, *signer_dir = NULL, *trust_dir = NULL, to[32];
 	char *coc = NULL, *halal = NULL;
@@ -307,26 +321,29 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	if (sceau_signer_open(signer_dir, &signer, &err) != SCEAU_OK ||
 	    sceau_signer_unlock(signer, DEMO_PASS, strlen(DEMO_PASS), &err) != SCEAU_OK ||
-	    sceau_trust_load_dir(trust_dir, &trust, &err) != SCEAU_OK) {
+	    sceau_trust_load_dir(trust_dir, &trust, &err) != SCEAU_OK ||
+	    sceau_renderer_new(NULL, &renderer, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	if ((ret = sign_and_verify(dir, "coc", coc, signer, trust)) != EXIT_VALID ||
-	    (ret = sign_and_verify(dir, "halal", halal, signer, trust)) != EXIT_VALID)
+	if ((ret = sign_and_verify(dir, "coc", coc, signer, trust, renderer)) != EXIT_VALID ||
+	    (ret = sign_and_verify(dir, "halal", halal, signer, trust, renderer)) != EXIT_VALID)
 		goto out;
 	printf("\ntry:\n"
 	       "  %s verify --trust %s --qr \"$(cat %s/coc.qr)\"\n"
 	       "  %s verify --trust %s --json --qr - < %s/halal.qr\n"
 	       "  %s show --qr \"$(cat %s/coc.qr)\"\n"
+	       "  SCEAU_PASSPHRASE=demo %s issue --signer %s --in %s/coc.json --out coc.pdf\n"
 	       "  SCEAU_PASSPHRASE=demo %s payload --signer %s --in %s/coc.json\n"
 	       "  SCEAU_PASSPHRASE=demo %s pki revoke --root %s --cert %s/signer.crt --reason "
 	       "keyCompromise\n"
 	       "  cp %s/crl.pem %s/root.crl   (then verify again: revoked)\n"
 	       "  %s demo --dir %s      (again, to start afresh)\n",
 	       cli_progname, trust_dir, dir, cli_progname, trust_dir, dir, cli_progname, dir,
-	       cli_progname, signer_dir, dir, cli_progname, root_dir, signer_dir, root_dir,
+	       cli_progname, signer_dir, dir, cli_progname, signer_dir, dir, cli_progname, root_dir, signer_dir, root_dir,
 	       trust_dir, cli_progname, dir);
 out:
+	sceau_renderer_free(renderer);
 	sceau_trust_free(trust);
 	sceau_signer_close(signer);
 	free(coc);

@@ -992,6 +992,13 @@ static enum sceau_err slot_for(struct sceau_renderer *r, const char *type, struc
 	return SCEAU_OK;
 }
 
+enum sceau_err sceau_renderer_prepare(struct sceau_renderer *r, enum sceau_program program,
+				      struct sceau_error *err)
+{
+	struct slot *s;
+	return slot_for(r, sceau_program_name(program), &s, err);
+}
+
 enum sceau_err sceau_render(struct sceau_renderer *r, const struct sceau_record *rec,
 			    const struct sceau_render_info *info, unsigned char **pdf_out,
 			    size_t *len_out, unsigned *pages_out, struct sceau_error *err)

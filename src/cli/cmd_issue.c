@@ -1,0 +1,167 @@
+/* sceau issue — a certificate request becomes a PDF document. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+enum { I_SIGNER, I_IN, I_OUT, I_PASS_FILE, I_TIME, I_TEMPLATES, I_LOGO, I_FORCE, I_JSON };
+static const struct cli_opt issue_opts[] = {
+	[I_SIGNER] = {"signer", "SIGNER", "the body's signer directory (from 'sceau pki signer')"},
+	[I_IN] = {"in", "REQUEST.json", "the certificate request (docs/formats.md)"},
+	[I_OUT] = {"out", "FILE.pdf", "where to write the document"},
+	[I_PASS_FILE] = {"pass-file", "FILE", "read the signer key's passphrase from FILE"},
+	[I_TIME] = {"time", "TIME",
+		    "issuing time (default: now); the same request, key and time give "
+		    "the same bytes"},
+	[I_TEMPLATES] = {"templates", "DIR",
+			 "templates to use (default: SCEAU_TEMPLATES, ./templates, or the "
+			 "installed ones)"},
+	[I_LOGO] = {"logo", "FILE.png", "the body's logo on the document (PNG)"},
+	[I_FORCE] = {"force", NULL, "replace FILE.pdf if it exists"},
+	[I_JSON] = {"json", NULL, "print the result as JSON"},
+	{0},
+};
+static const struct cli_spec issue_spec = {
+	"issue",
+	"--signer SIGNER --in REQUEST.json --out FILE.pdf [--pass-file FILE] [--time TIME]\n"
+	"       [--templates DIR] [--logo FILE.png] [--force] [--json]",
+	"Issue a Certificate of Conformity or a Halal certificate as a PDF document\n"
+	"with its signed QR code.",
+	issue_opts,
+	"The document is laid out from templates/<type>.json (docs/templates.md) in\n"
+	"French and Arabic, carries the signed QR payload (as 'sceau payload' makes\n"
+	"it) and the full request as the embedded file certificate.json. The PDF is\n"
+	"written to a temporary file and renamed: on any error nothing is left at\n"
+	"FILE.pdf. A request, template, font or logo problem is refused (exit 2)\n"
+	"before any passphrase is asked.\n",
+	0,
+	0};
+
+/* The output's directory must exist: say so before asking for anything. */
+static int check_out(const char *out, int force, struct sceau_error *err)
+{
+	const char *slash = strrchr(out, '/');
+	char *dir = slash ? strndup(out, slash == out ? 1 : (size_t)(slash - out)) : strdup(".");
+	struct stat st;
+	int ok;
+
+	if (!dir)
+		return -1;
+	ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	if (!ok)
+		snprintf(err->msg, sizeof(err->msg), "cannot write '%s': directory '%s' does not exist",
+			 out, dir);
+	free(dir);
+	if (!ok)
+		return 0;
+	if (!force && lstat(out, &st) == 0) {
+		snprintf(err->msg, sizeof(err->msg), "'%s' exists (use --force to replace it)", out);
+		return 0;
+	}
+	return 1;
+}
+
+int cmd_issue(int argc, char **argv)
+{
+	struct sceau_error err = {0};
+	struct sceau_record *rec = NULL;
+	struct sceau_signer *s = NULL;
+	struct sceau_renderer *r = NULL;
+	struct sceau_verdict v;
+	struct cli_args a;
+	struct cli_pass pass = {0};
+	time_t at = 0;
+	char *text = NULL, what[4200];
+	unsigned pages = 0;
+	struct stat st;
+	int ret;
+
+	if ((ret = cli_parse(&issue_spec, argc, argv, &a)) >= 0)
+		return ret;
+	if (!a.val[I_SIGNER])
+		return cli_usage_error(&issue_spec, "missing '--signer SIGNER'");
+	if (!a.val[I_IN])
+		return cli_usage_error(&issue_spec, "missing '--in REQUEST.json'");
+	if (!a.val[I_OUT])
+		return cli_usage_error(&issue_spec, "missing '--out FILE.pdf'");
+	if (a.val[I_TIME] && sceau_time_parse(a.val[I_TIME], &at, &err) != SCEAU_OK)
+		return cli_usage_error(&issue_spec, "%s", err.msg);
+	if (!at)
+		at = time(NULL);
+	ret = check_out(a.val[I_OUT], a.val[I_FORCE] != NULL, &err);
+	if (ret <= 0) {
+		if (ret == 0)
+			cli_warn("%s", err.msg);
+		return ret == 0 ? EXIT_USAGE : EXIT_INTERNAL;
+	}
+
+	if (sceau_record_load(a.val[I_IN], &rec, &err) != SCEAU_OK ||
+	    sceau_renderer_new(a.val[I_TEMPLATES], &r, &err) != SCEAU_OK ||
+	    (a.val[I_LOGO] && sceau_renderer_set_logo(r, a.val[I_LOGO], 0, &err) != SCEAU_OK) ||
+	    sceau_renderer_prepare(r, sceau_record_type(rec), &err) != SCEAU_OK ||
+	    sceau_signer_open(a.val[I_SIGNER], &s, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	if (sceau_signer_check(s->cert, s->root, NULL, sceau_record_type(rec), at, &v, &err) !=
+	    SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	if (v.code != SCEAU_VERDICT_VALID) {
+		cli_warn("cannot sign with '%s': %s", a.val[I_SIGNER], v.reason);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	snprintf(what, sizeof(what), "the signer key '%s/%s'", a.val[I_SIGNER],
+		 SCEAU_SIGNER_KEY_FILE);
+	{
+		const struct cli_pass_src src[] = {{a.val[I_PASS_FILE], NULL},
+						   {NULL, "SCEAU_PASSPHRASE"}};
+		if ((ret = cli_pass_get(&pass, src, 2, what,
+					"give --pass-file FILE or set SCEAU_PASSPHRASE", 0)) != 0)
+			goto out;
+	}
+	if (sceau_signer_unlock(s, pass.buf, pass.len, &err) != SCEAU_OK ||
+	    sceau_payload_encode(rec, s->cert, s->key, at, NULL, 0, &text, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	{
+		struct sceau_render_info info = {s->name, text, at};
+		if (sceau_render_to_file(r, rec, &info, a.val[I_OUT], a.val[I_FORCE] != NULL,
+					 &pages, &err) != SCEAU_OK) {
+			ret = cli_report(&err, "use --force to replace it");
+			goto out;
+		}
+	}
+	if (stat(a.val[I_OUT], &st) != 0)
+		st.st_size = 0;
+	if (a.val[I_JSON]) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:i}", "file", a.val[I_OUT],
+				      "type", sceau_program_name(sceau_record_type(rec)), "number",
+				      sceau_record_get(rec, "number"), "pages", (int)pages, "bytes",
+				      (json_int_t)st.st_size, "qr_chars", (int)strlen(text));
+		char *js = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+		if (js)
+			printf("%s\n", js);
+		free(js);
+		json_decref(o);
+	} else {
+		printf("issued %s: %s, %u page%s, %lld KB, QR %zu characters\n",
+		       sceau_record_get(rec, "number"), a.val[I_OUT], pages, pages == 1 ? "" : "s",
+		       (long long)(st.st_size + 1023) / 1024, strlen(text));
+	}
+	ret = fflush(stdout) == 0 ? EXIT_VALID : EXIT_INTERNAL;
+out:
+	cli_pass_release(&pass);
+	free(text);
+	sceau_signer_close(s);
+	sceau_renderer_free(r);
+	sceau_record_free(rec);
+	return ret;
+}
