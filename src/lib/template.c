@@ -155,8 +155,12 @@ static enum sceau_err check_value(struct ld *ld, const char *path, const char *s
 		sceau_tpl_scan(s, &pos, &pc);
 		if (pc.kind == TPL_P_END)
 			return SCEAU_OK;
-		if (pc.kind == TPL_P_ERROR)
-			return bad(ld, path, "%s, at character %zu", pc.why, pc.at + 1);
+		if (pc.kind == TPL_P_ERROR) {
+			size_t chars = 1; /* UTF-8: count the bytes that start a character */
+			for (size_t k = 0; k < pc.at; k++)
+				chars += ((unsigned char)s[k] & 0xc0) != 0x80;
+			return bad(ld, path, "%s, at character %zu", pc.why, chars);
+		}
 		if (pc.kind != TPL_P_HOLE)
 			continue;
 		int n = (int)pc.n;
@@ -779,8 +783,6 @@ static enum sceau_err parse(struct ld *ld, json_t *root)
 	    (ret = get_text(ld, root, "", "footer", S_VALUE, &t->footer)) != SCEAU_OK ||
 	    (ret = parse_sections(ld, root)) != SCEAU_OK)
 		return ret;
-	if (t->qr_w > t->page_w - t->margin[1] - t->margin[3])
-		return bad(ld, "qr.width_mm", "wider than the text area");
 	for (size_t i = 0; i < TPL_FONT_COUNT; i++)
 		if ((ret = check_font(&t->fonts[i], ld->err)) != SCEAU_OK)
 			return ret;

@@ -214,9 +214,13 @@ static enum sceau_err hole_value(const struct sceau_template *t, const struct sc
 				 const char *const *vars, const char **out, struct sceau_error *err)
 {
 	char full[2 * SCEAU_TPL_PATH_MAX + 2];
+	const struct tpl_enum *e = NULL;
 	const char *v = NULL;
 	int n;
 
+	if (pc->enum_name && !(e = sceau_tpl_enum(t, pc->enum_name, pc->enum_n)))
+		return sceau_fail(err, SCEAU_ERR_FORMAT, "unknown enum '%.*s' in '%.60s'",
+				  (int)pc->enum_n, pc->enum_name, value);
 	if (!pc->absolute)
 		v = var_value(vars, pc->s, pc->n);
 	if (!v) {
@@ -231,13 +235,8 @@ static enum sceau_err hole_value(const struct sceau_template *t, const struct sc
 					  value);
 		v = sceau_record_get(rec, full);
 	}
-	if (v && pc->enum_name) {
-		const struct tpl_enum *e = sceau_tpl_enum(t, pc->enum_name, pc->enum_n);
-		if (!e)
-			return sceau_fail(err, SCEAU_ERR_FORMAT, "unknown enum '%.*s' in '%.60s'",
-					  (int)pc->enum_n, pc->enum_name, value);
+	if (v && e)
 		v = enum_text(e, v, pc->lang);
-	}
 	*out = v;
 	return SCEAU_OK;
 }
