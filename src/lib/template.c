@@ -4,27 +4,22 @@
  * the record type, every enum it names defined, the fonts and the logo
  * present on disk. Errors name the JSON path. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "record_int.h"
 #include "template_int.h"
 
-#define PT_PER_MM (72.0 / 25.4)
-
-#define MAX_SECTIONS    40
-#define MAX_FIELDS      40
-#define MAX_COLUMNS     12
-#define MAX_ENUMS       40
-#define MAX_VALUES      200
-#define MAX_STRING      4000
-#define MAX_NAME        32
-#define LOGO_DEFAULT_MM 30.0
+#define MAX_SECTIONS 40
+#define MAX_FIELDS   40
+#define MAX_COLUMNS  12
+#define MAX_ENUMS    40
+#define MAX_VALUES   200
+#define MAX_STRING   4000
+#define MAX_NAME     32
 
 #define S_REQUIRED 1u /* the key must be present */
 #define S_FIXED    2u /* fixed text: never expanded, so no braces */
@@ -379,8 +374,8 @@ static enum sceau_err parse_page(struct ld *ld, json_t *root)
 	if (ret != SCEAU_OK)
 		return ret;
 	if (json_is_string(v) && !strcmp(json_string_value(v), "A4")) {
-		t->page_w = 210 * PT_PER_MM;
-		t->page_h = 297 * PT_PER_MM;
+		t->page_w = 210 * SCEAU_PT_PER_MM;
+		t->page_h = 297 * SCEAU_PT_PER_MM;
 	} else if (json_is_string(v) && !strcmp(json_string_value(v), "Letter")) {
 		t->page_w = 612;
 		t->page_h = 792;
@@ -390,8 +385,8 @@ static enum sceau_err parse_page(struct ld *ld, json_t *root)
 		   json_number_value(json_array_get(v, 0)) <= 1000 &&
 		   json_number_value(json_array_get(v, 1)) >= 100 &&
 		   json_number_value(json_array_get(v, 1)) <= 1000) {
-		t->page_w = json_number_value(json_array_get(v, 0)) * PT_PER_MM;
-		t->page_h = json_number_value(json_array_get(v, 1)) * PT_PER_MM;
+		t->page_w = json_number_value(json_array_get(v, 0)) * SCEAU_PT_PER_MM;
+		t->page_h = json_number_value(json_array_get(v, 1)) * SCEAU_PT_PER_MM;
 	} else {
 		return bad(ld, "size",
 			   "expected \"A4\", \"Letter\" or [width, height] in mm from 100 to 1000");
@@ -403,10 +398,10 @@ static enum sceau_err parse_page(struct ld *ld, json_t *root)
 		if ((ret = get_num(ld, m, "margins_mm", sides[i], 1, 0, 100, &t->margin[i])) !=
 		    SCEAU_OK)
 			return ret;
-		t->margin[i] *= PT_PER_MM;
+		t->margin[i] *= SCEAU_PT_PER_MM;
 	}
-	if (t->page_w - t->margin[1] - t->margin[3] < 100 * PT_PER_MM ||
-	    t->page_h - t->margin[0] - t->margin[2] < 100 * PT_PER_MM)
+	if (t->page_w - t->margin[1] - t->margin[3] < 100 * SCEAU_PT_PER_MM ||
+	    t->page_h - t->margin[0] - t->margin[2] < 100 * SCEAU_PT_PER_MM)
 		return bad(ld, "margins_mm", "leave less than 100 x 100 mm for the text");
 	return SCEAU_OK;
 }
@@ -447,7 +442,7 @@ static enum sceau_err parse_logo_qr(struct ld *ld, json_t *root)
 	static const char *const logo_keys[] = {"file", "width_mm", NULL};
 	static const char *const qr_keys[] = {"width_mm", "ecc", NULL};
 	struct sceau_template *t = ld->t;
-	double w = LOGO_DEFAULT_MM;
+	double w = SCEAU_LOGO_DEFAULT_MM;
 	char *file = NULL, *ecc = NULL;
 	json_t *v;
 	enum sceau_err ret;
@@ -460,7 +455,7 @@ static enum sceau_err parse_logo_qr(struct ld *ld, json_t *root)
 		    (ret = get_num(ld, v, "logo", "width_mm", 0, 5, 100, &w)) != SCEAU_OK)
 			goto out;
 		t->logo = resolve(t->dir, file);
-		t->logo_w = w * PT_PER_MM;
+		t->logo_w = w * SCEAU_PT_PER_MM;
 		if (!t->logo) {
 			ret = nomem(ld);
 			goto out;
@@ -471,7 +466,7 @@ static enum sceau_err parse_logo_qr(struct ld *ld, json_t *root)
 	    (ret = get_num(ld, v, "qr", "width_mm", 1, 30, 100, &w)) != SCEAU_OK ||
 	    (ret = get_str(ld, v, "qr", "ecc", 0, &ecc)) != SCEAU_OK)
 		goto out;
-	t->qr_w = w * PT_PER_MM;
+	t->qr_w = w * SCEAU_PT_PER_MM;
 	t->qr_ecc = 'M';
 	if (ecc) {
 		if (strlen(ecc) != 1 || !strchr("LMQH", ecc[0])) {
@@ -484,77 +479,6 @@ out:
 	free(file);
 	free(ecc);
 	return ret;
-}
-
-/* Open a file the template names and read its first n bytes. `what`
- * names it in messages ("font"). */
-static enum sceau_err read_magic(const char *path, const char *what, unsigned char *m, size_t n,
-				 struct sceau_error *err)
-{
-	enum sceau_err ret = SCEAU_OK;
-	struct stat st;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return sceau_fail(err, sceau_err_from_errno(errno), "cannot read %s '%s': %s", what,
-				  path, sceau_errno_text(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ret = sceau_fail(err, SCEAU_ERR_ACCESS, "cannot read %s '%s': not a regular file",
-				 what, path);
-		goto out;
-	}
-	while (got < n) {
-		ssize_t r = read(fd, m + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = sceau_fail(err, sceau_err_from_errno(errno),
-					 "cannot read %s '%s': %s", what, path,
-					 sceau_errno_text(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	if (got < n)
-		memset(m + got, 0, n - got);
-out:
-	close(fd);
-	return ret;
-}
-
-static enum sceau_err check_font(const struct tpl_font *f, struct sceau_error *err)
-{
-	unsigned char m[4];
-	enum sceau_err ret = read_magic(f->file, "font", m, sizeof(m), err);
-
-	if (ret == SCEAU_ERR_NOT_FOUND && f->package)
-		return sceau_fail(err, ret, "font '%s' is missing: install the Debian package '%s'",
-				  f->file, f->package);
-	if (ret == SCEAU_ERR_NOT_FOUND)
-		return sceau_fail(err, ret, "font '%s' is missing", f->file);
-	if (ret != SCEAU_OK)
-		return ret;
-	/* TrueType outlines: version 1.0 or Apple's 'true'; libharu reads no
-	 * CFF ('OTTO') and no collections ('ttcf'). */
-	if (memcmp(m, "\x00\x01\x00\x00", 4) != 0 && memcmp(m, "true", 4) != 0)
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "font '%s' is not a TrueType file (.ttf)",
-				  f->file);
-	return SCEAU_OK;
-}
-
-static enum sceau_err check_png(const char *path, struct sceau_error *err)
-{
-	unsigned char m[8];
-	enum sceau_err ret = read_magic(path, "logo", m, sizeof(m), err);
-
-	if (ret != SCEAU_OK)
-		return ret;
-	if (memcmp(m, "\x89PNG\r\n\x1a\n", 8) != 0)
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "logo '%s' is not a PNG file", path);
-	return SCEAU_OK;
 }
 
 /* ---- sections and enums --------------------------------------------------- */
@@ -784,10 +708,10 @@ static enum sceau_err parse(struct ld *ld, json_t *root)
 	    (ret = parse_sections(ld, root)) != SCEAU_OK)
 		return ret;
 	for (size_t i = 0; i < TPL_FONT_COUNT; i++)
-		if ((ret = check_font(&t->fonts[i], ld->err)) != SCEAU_OK)
+		if ((ret = sceau_tpl_check_font(&t->fonts[i], ld->err)) != SCEAU_OK)
 			return ret;
 	if (t->logo)
-		return check_png(t->logo, ld->err);
+		return sceau_tpl_check_png(t->logo, ld->err);
 	return SCEAU_OK;
 }
 
@@ -911,31 +835,5 @@ enum sceau_err sceau_template_find(const char *dir, const char *type, char **pat
 		return ret;
 	}
 	*path_out = p;
-	return SCEAU_OK;
-}
-
-enum sceau_err sceau_template_set_logo(struct sceau_template *t, const char *png_path,
-				       double width_mm, struct sceau_error *err)
-{
-	double w;
-	enum sceau_err ret;
-	char *copy;
-
-	if (!t || !png_path)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "no template or logo given");
-	if (width_mm == 0)
-		w = t->logo ? t->logo_w : LOGO_DEFAULT_MM * PT_PER_MM;
-	else if (width_mm >= 5 && width_mm <= 100)
-		w = width_mm * PT_PER_MM;
-	else
-		return sceau_fail(err, SCEAU_ERR_INVALID, "bad logo width %g mm: expected 5 to 100",
-				  width_mm);
-	if ((ret = check_png(png_path, err)) != SCEAU_OK)
-		return ret;
-	if (!(copy = strdup(png_path)))
-		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
-	free(t->logo);
-	t->logo = copy;
-	t->logo_w = w;
 	return SCEAU_OK;
 }

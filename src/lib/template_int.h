@@ -16,6 +16,9 @@
 /* Largest template file accepted. */
 #define SCEAU_TEMPLATE_MAX ((size_t)256 << 10)
 
+#define SCEAU_PT_PER_MM       (72.0 / 25.4)
+#define SCEAU_LOGO_DEFAULT_MM 30.0 /* logo width when none is given */
+
 /* Text in the document's languages. fr and ar are set for every label and
  * title that the template gives; en is NULL when the template has none. An
  * optional text the template leaves out (a section without a heading, no
@@ -152,6 +155,12 @@ enum sceau_err sceau_template_expand(const struct sceau_template *t, const struc
 /* 1 when section `s` is to be shown for `rec`: it has no "when", or its
  * "when" path holds text or a non-empty array. */
 int sceau_template_shows(const struct sceau_record *rec, const struct tpl_section *s);
+
+/* template_files.c: a font must be a TrueType file (SCEAU_ERR_NOT_FOUND
+ * naming f->package when missing, SCEAU_ERR_FORMAT for another format); a
+ * logo a PNG file ("logo 'x.jpg' is not a PNG file"). */
+enum sceau_err sceau_tpl_check_font(const struct tpl_font *f, struct sceau_error *err);
+enum sceau_err sceau_tpl_check_png(const char *path, struct sceau_error *err);
 
 /* ---- placeholder scanner, shared by load-time checks and expansion ---- */
 
