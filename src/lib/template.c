@@ -55,14 +55,30 @@ static enum sceau_err nomem(struct ld *ld)
 
 #define PATH_MAX_LEN 200
 
+/* JSON paths for messages: parent.key and parent[i], cut at PATH_MAX_LEN
+ * (a long enum key): they only name a place. */
+static size_t cat(char *dst, size_t o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (o + n > PATH_MAX_LEN - 1)
+		n = PATH_MAX_LEN - 1 - o;
+	memcpy(dst + o, s, n);
+	dst[o + n] = '\0';
+	return o + n;
+}
+
 static void join(char *dst, const char *parent, const char *key)
 {
-	snprintf(dst, PATH_MAX_LEN, "%s%s%s", parent, *parent ? "." : "", key);
+	cat(dst, cat(dst, cat(dst, 0, parent), *parent ? "." : ""), key);
 }
 
 static void joini(char *dst, const char *parent, size_t i)
 {
-	snprintf(dst, PATH_MAX_LEN, "%s[%zu]", parent, i);
+	char idx[24];
+
+	snprintf(idx, sizeof(idx), "[%zu]", i);
+	cat(dst, cat(dst, 0, parent), idx);
 }
 
 /* Refuse keys of obj not in `known` (NULL-terminated), listing them. */

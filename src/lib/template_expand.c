@@ -250,7 +250,7 @@ enum sceau_err sceau_template_expand(const struct sceau_template *t, const struc
 	struct tpl_piece pc;
 	size_t pos = 0, line_start = 0;
 	unsigned holes = 0, filled = 0, line_holes = 0, line_filled = 0;
-	const char *v;
+	const char *v = NULL;
 
 	if (!out || !value)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no value template given");
