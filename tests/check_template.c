@@ -667,6 +667,16 @@ START_TEST(test_template_rejects_bad_enum)
 	bad("coc", "enums.route.A.ar", NULL, "enums.route.A.ar: required key missing");
 	bad("coc", "enums.empty", json_object(),
 	    "enums.empty: expected an object of 1 to 200 values");
+
+	/* A key longer than a message path: the path is cut, not overrun. */
+	char key[400], want[300];
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = 0;
+	json_t *j = tpl_json("coc");
+	json_object_set_new(json_object_get(json_object_get(j, "enums"), "route"), key,
+			    json_object());
+	snprintf(want, sizeof(want), "enums.route.%.187s: required key missing", key);
+	refused(j, SCEAU_ERR_FORMAT, want);
 }
 END_TEST
 
