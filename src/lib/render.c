@@ -716,8 +716,7 @@ static enum sceau_err layout(struct doc *d)
 	for (size_t i = 0; i < d->t->nsections && !ret; i++) {
 		const struct tpl_section *sec = &d->t->sections[i];
 
-		if (sec->when && !sceau_record_get(d->rec, sec->when) &&
-		    sceau_record_count(d->rec, sec->when) == 0)
+		if (!sceau_template_shows(d->rec, sec))
 			continue;
 		switch (sec->kind) {
 		case TPL_FIELDS:
@@ -1047,9 +1046,10 @@ enum sceau_err sceau_render(struct sceau_renderer *r, const struct sceau_record 
 	ret = emit(&d, pdf, d.page + 1, err);
 	if (ret)
 		goto out;
-	ret = sceau_record_to_json(rec, &json, &json_len, err);
+	ret = sceau_record_to_json(rec, &json, err);
 	if (ret)
 		goto out;
+	json_len = strlen(json);
 	ret = sceau_pdf_attach(pdf, "certificate.json", "application/json", json, json_len,
 			       "the full certificate record (sceau)", info->created, err);
 	if (ret)
