@@ -218,6 +218,7 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 	memcpy(name + 7, def->base_font, sizeof(name) - 8);
 	name[sizeof(name) - 1] = '\0';
 	memcpy(def->base_font, name, sizeof(name));
+	memcpy(attr->base_font, name, sizeof(name));
 	if (HPDF_Doc_RegisterFontDef(pdf, def) != HPDF_OK) {
 		def = NULL; /* freed by libharu */
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "libharu refused font '%s'", name);

@@ -1004,7 +1004,7 @@ enum sceau_err sceau_render(struct sceau_renderer *r, const struct sceau_record 
 {
 	struct doc d = {0};
 	struct slot *s;
-	struct sceau_pdf_errors perr = {0};
+	struct sceau_pdf_err perr = {0};
 	HPDF_Doc pdf = NULL;
 	char *json = NULL, title[512], subject[512], keywords[256];
 	size_t json_len = 0;
@@ -1037,12 +1037,9 @@ enum sceau_err sceau_render(struct sceau_renderer *r, const struct sceau_record 
 	if (ret)
 		goto out;
 
-	pdf = HPDF_New(sceau_pdf_on_error, &perr);
-	if (!pdf) {
-		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory (libharu)");
+	ret = sceau_pdf_new(&perr, &pdf, err);
+	if (ret)
 		goto out;
-	}
-	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
 	ret = emit(&d, pdf, d.page + 1, err);
 	if (ret)
 		goto out;
