@@ -28,7 +28,8 @@ SCEAU_EXPORT const char *sceau_templates_default_dir(void);
 
 /* A renderer reading templates from `templates_dir` (NULL: the environment
  * variable SCEAU_TEMPLATES, else ./templates when it exists, else the
- * installed directory). Templates and fonts are loaded on first use, so a
+ * installed directory, else the source tree's templates/ for a program run
+ * from its build directory). Templates and fonts are loaded on first use, so a
  * missing font is reported by sceau_render. *out: caller frees with
  * sceau_renderer_free. */
 SCEAU_EXPORT enum sceau_err sceau_renderer_new(const char *templates_dir,

@@ -85,7 +85,12 @@ void sceau_date_format(int32_t days, char buf[11])
 	unsigned m, d;
 
 	civil_from_days(days, &y, &m, &d);
-	snprintf(buf, 11, "%04d-%02u-%02u", y, m, d);
+	/* the compiler cannot see y in 0..9999 and m, d under 100 */
+	if (y < 0 || y > 9999 || m > 12 || d > 31) {
+		memcpy(buf, "0000-00-00", 11);
+		return;
+	}
+	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
 }
 
 int32_t sceau_date_add_months(int32_t days, int months)

@@ -234,6 +234,11 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "font '%s' has no ToUnicode map", name);
 		goto out;
 	}
+	/* libharu's own map is a CID CMap that poppler warns about
+	 * ("begincidrange"): ours is a plain ToUnicode map */
+	HPDF_Dict_RemoveElement(fattr->cmap_stream, "CIDSystemInfo");
+	HPDF_Dict_RemoveElement(fattr->cmap_stream, "CMapName");
+	HPDF_Dict_RemoveElement(fattr->cmap_stream, "Type");
 	HPDF_MemStream_FreeData(fattr->cmap_stream->stream);
 	ret = write_tounicode(fattr->cmap_stream->stream, use, r, err);
 	if (ret)

@@ -291,7 +291,7 @@ static enum sceau_err head(struct doc *d)
 
 	/* left: logo and issuing body */
 	if (d->logo) {
-		double pw, ph, lh;
+		double pw = 1, ph = 1, lh;
 		ret = png_size(d, d->logo, &pw, &ph);
 		if (ret)
 			return ret;
@@ -312,7 +312,7 @@ static enum sceau_err head(struct doc *d)
 		hl = lh + 4;
 	}
 	{
-		double h1;
+		double h1 = 0;
 		ret = para(d, d->info->issuer, 1, 9.5, TEXT_DIR_AUTO, d->left, lw, top - hl,
 			   TPL_ALIGN_START, 0, 1, &h1);
 		if (ret)
@@ -433,7 +433,7 @@ static enum sceau_err label(struct doc *d, const struct tpl_text *l, int bold, d
 static enum sceau_err cell(struct doc *d, const struct tpl_field *f, const char *value, double x,
 			   double w, double top, int draw, double *h)
 {
-	double h1, h2;
+	double h1 = 0, h2 = 0;
 	enum sceau_err ret =
 		label(d, &f->label, 0, 6.3, x + PAD, w - 2 * PAD, top - 2, GRAY_LABEL, draw, &h1);
 
@@ -488,7 +488,7 @@ static enum sceau_err fields(struct doc *d, const struct tpl_section *sec)
 		c = 0;
 		for (k = first; k < i && !ret; k++) {
 			int span = sec->fields[k].span > 0 ? sec->fields[k].span : 1;
-			double h;
+			double h = 0;
 			if (!vals[k])
 				continue;
 			if (span > cols)
@@ -505,7 +505,7 @@ static enum sceau_err fields(struct doc *d, const struct tpl_section *sec)
 		c = 0;
 		for (k = first; k < i && !ret; k++) {
 			int span = sec->fields[k].span > 0 ? sec->fields[k].span : 1;
-			double h, x;
+			double h = 0, x;
 			if (!vals[k])
 				continue;
 			if (span > cols)
@@ -532,7 +532,7 @@ static enum sceau_err table_head(struct doc *d, const struct tpl_section *sec, c
 	enum sceau_err ret = section_head(d, sec, cont);
 
 	for (size_t k = 0; k < sec->nfields && !ret; k++) {
-		double h1, h2;
+		double h1 = 0, h2 = 0;
 		ret = para(d, sec->fields[k].label.fr, 1, 6.8, TEXT_DIR_LTR, 0, cw[k] - 2 * PAD, 0,
 			   TPL_ALIGN_START, 0, 0, &h1);
 		if (!ret)
@@ -544,7 +544,7 @@ static enum sceau_err table_head(struct doc *d, const struct tpl_section *sec, c
 	if (!ret)
 		ret = rect(d, d->left, d->y - hh, d->right - d->left, hh, 1, 0.96, 0);
 	for (size_t k = 0; k < sec->nfields && !ret; k++) {
-		double h1, h2;
+		double h1 = 0, h2 = 0;
 		ret = rect(d, cx[k], d->y - hh, cw[k], hh, 0, GRAY_RULE, 0.4);
 		if (!ret)
 			ret = para(d, sec->fields[k].label.fr, 1, 6.8, TEXT_DIR_LTR, cx[k] + PAD,
@@ -588,7 +588,7 @@ static enum sceau_err table(struct doc *d, const struct tpl_section *sec)
 		snprintf(row, sizeof(row), "%s[%zu]", sec->rows, r);
 		for (size_t k = 0; k < nc && !ret; k++) {
 			int present;
-			double h;
+			double h = 0;
 			free(vals[k]);
 			vals[k] = NULL;
 			ret = expand(d, row, sec->fields[k].value, &vals[k], &present);
@@ -603,7 +603,7 @@ static enum sceau_err table(struct doc *d, const struct tpl_section *sec)
 		if (!ret && broke)
 			ret = table_head(d, sec, cx, cw, 1);
 		for (size_t k = 0; k < nc && !ret; k++) {
-			double h;
+			double h = 0;
 			ret = rect(d, cx[k], d->y - rh, cw[k], rh, 0, GRAY_RULE, 0.4);
 			if (!ret)
 				ret = para(d, vals[k], 0, 7.5, TEXT_DIR_AUTO, cx[k] + PAD,
@@ -635,7 +635,7 @@ static enum sceau_err list(struct doc *d, const struct tpl_section *sec)
 	for (size_t r = 0; r < rows && !ret; r++) {
 		char row[128], *v = NULL;
 		int present;
-		double h;
+		double h = 0;
 
 		snprintf(row, sizeof(row), "%s[%zu]", sec->rows, r);
 		ret = expand(d, row, sec->value, &v, &present);
@@ -677,7 +677,7 @@ static enum sceau_err text_section(struct doc *d, const struct tpl_section *sec)
 	for (int i = 0; i < 3 && !ret; i++) {
 		char *v = NULL;
 		int present;
-		double h;
+		double h = 0;
 
 		if (!langs[i])
 			continue;
@@ -884,10 +884,16 @@ enum sceau_err sceau_renderer_new(const char *templates_dir, struct sceau_render
 	if (!dir)
 		dir = getenv("SCEAU_TEMPLATES");
 	if (!dir || !*dir) {
-		FILE *f = fopen("templates/coc.json", "r");
-		dir = f ? "templates" : SCEAU_TEMPLATES_DIR;
-		if (f)
-			fclose(f);
+		/* ./templates (a checkout), the installed ones, else the source
+		 * tree this program was built from (a build run in place) */
+		if (access("templates/coc.json", R_OK) == 0)
+			dir = "templates";
+		else if (access(SCEAU_TEMPLATES_DIR "/coc.json", R_OK) == 0)
+			dir = SCEAU_TEMPLATES_DIR;
+		else if (access(SCEAU_SOURCE_TEMPLATES_DIR "/coc.json", R_OK) == 0)
+			dir = SCEAU_SOURCE_TEMPLATES_DIR;
+		else
+			dir = SCEAU_TEMPLATES_DIR;
 	}
 	if (r)
 		r->dir = strdup(dir);
