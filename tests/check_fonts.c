@@ -189,11 +189,11 @@ static unsigned char *stream_data(json_t *o, size_t *len)
 }
 
 static int check_code(const struct ttf *t, const unsigned char *map, size_t mlen, unsigned cid,
-		      const char *font, char *why, size_t wl)
+		      unsigned uni, const char *font, char *why, size_t wl)
 {
 	unsigned gid;
 
-	if (cid == 0x20 || cid == 0xA0 || cid == 0x202F || cid == 0x2009)
+	if (uni == 0x20 || uni == 0xA0 || uni == 0x202F || uni == 0x2009)
 		return 1; /* spaces have no outline */
 	if (2 * cid + 1 >= mlen) {
 		snprintf(why, wl, "%s: code %04X is outside CIDToGIDMap", font, cid);
@@ -202,7 +202,7 @@ static int check_code(const struct ttf *t, const unsigned char *map, size_t mlen
 	gid = map[2 * cid] << 8 | map[2 * cid + 1];
 	if (!glyph_whole(t, gid, 0, why, wl)) {
 		size_t l = strlen(why);
-		snprintf(why + l, wl - l, ", drawn for U+%04X by %s", cid, font);
+		snprintf(why + l, wl - l, ", drawn for U+%04X (code %04X) by %s", uni, cid, font);
 		return 0;
 	}
 	return 1;
@@ -262,18 +262,18 @@ static int check_pdf_glyphs(const char *pdf, const unsigned *codes, size_t n, ch
 		ck_assert_msg(ttf_open(&t, font, flen), "embedded font of %s is not TrueType", k);
 		name = json_string_value(json_object_get(d, "/BaseFont"));
 		for (size_t i = 0; codes && i < n && !bad; i++)
-			bad = !check_code(&t, map, mlen, codes[i], name, why, wl);
+			bad = !check_code(&t, map, mlen, codes[i], codes[i], name, why, wl);
 		/* "<CID> <UTF-16>" lines of the bfchar blocks */
 		in_bf = 0;
 		for (line = codes ? NULL : strtok((char *)tu, "\n"); line && !bad;
 		     line = strtok(NULL, "\n")) {
-			unsigned cid;
+			unsigned cid, uni;
 			if (strstr(line, "beginbfchar"))
 				in_bf = 1;
 			else if (strstr(line, "endbfchar"))
 				in_bf = 0;
-			else if (in_bf && sscanf(line, "<%4x> <", &cid) == 1)
-				bad = !check_code(&t, map, mlen, cid, name, why, wl);
+			else if (in_bf && sscanf(line, "<%4x> <%4x", &cid, &uni) == 2)
+				bad = !check_code(&t, map, mlen, cid, uni, name, why, wl);
 		}
 		fonts_checked++;
 		free(font);
@@ -458,9 +458,13 @@ static void render_sceau(const char *text, const char *path)
 	HPDF_Page_BeginText(page);
 	for (int b = 0; b < 2; b++)
 		for (size_t i = 0; i < l[b].nruns; i++) {
+			char *codes = NULL;
+			ck_assert(sceau_text_encode(use, l[b].runs[i].role, l[b].runs[i].utf8,
+						    &codes, &err) == SCEAU_OK);
 			HPDF_Page_SetFontAndSize(page, f[l[b].runs[i].role], 12);
 			HPDF_Page_TextOut(page, (HPDF_REAL)(20 + l[b].runs[i].x), 700 - 300 * b,
-					  l[b].runs[i].utf8);
+					  codes);
+			free(codes);
 		}
 	HPDF_Page_EndText(page);
 	ck_assert_int_eq(HPDF_SaveToFile(pdf, path), HPDF_OK);

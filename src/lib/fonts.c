@@ -113,11 +113,12 @@ static enum sceau_err write_tounicode(HPDF_Stream st, const struct sceau_fontuse
 			if (cp >= TEXT_PRES_FIRST && cp <= TEXT_PRES_LAST &&
 			    use->pres[cp - TEXT_PRES_FIRST][0])
 				src = use->pres[cp - TEXT_PRES_FIRST];
+			unsigned code = TEXT_CODE_FIRST + (unsigned)j;
 			if (src && src[1])
-				snprintf(line, sizeof(line), "<%04X> <%04X%04X>\n", (unsigned)cp,
+				snprintf(line, sizeof(line), "<%04X> <%04X%04X>\n", code,
 					 (unsigned)src[0], (unsigned)src[1]);
 			else
-				snprintf(line, sizeof(line), "<%04X> <%04X>\n", (unsigned)cp,
+				snprintf(line, sizeof(line), "<%04X> <%04X>\n", code,
 					 (unsigned)(src ? src[0] : cp));
 			st_ok = HPDF_Stream_WriteStr(st, line);
 		}
@@ -156,6 +157,134 @@ static void subset_tag(const uint32_t *cps, size_t n, enum font_role r, char tag
 	tag[7] = '\0';
 }
 
+static void put16(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xFFFF);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The subset font again, with a cmap that maps the document's own codes
+ * TEXT_CODE_FIRST.. (one per code point drawn, in order) to their glyphs.
+ * Drawing with these small codes instead of the Unicode values keeps
+ * libharu's per-font tables (widths, CIDToGIDMap: one entry per code up to
+ * the highest) a few hundred entries long instead of 65,536, which is what
+ * dominated rendering time; the ToUnicode map gives the letters back.
+ * *out: caller frees. */
+static enum sceau_err recode(hb_face_t *sub, const unsigned char *font, size_t len,
+			     const uint32_t *cps, size_t n, unsigned char **out, size_t *out_len,
+			     struct sceau_error *err)
+{
+	hb_font_t *hf = hb_font_create(sub);
+	size_t ntab, cmap_len = 12 + 32 + 2 * n, total, o;
+	unsigned char *b = NULL, *cmap = NULL;
+
+	if (len < 12 || n == 0 || n > 0xFFFF - TEXT_CODE_FIRST)
+		goto bad;
+	ntab = (size_t)font[4] << 8 | font[5];
+	if (12 + 16 * ntab > len)
+		goto bad;
+	cmap = calloc(1, cmap_len + 4);
+	if (!cmap)
+		goto nomem;
+	/* cmap: one (3,1) format 4 subtable: [FIRST, FIRST+n-1] -> glyphs, then
+	 * the closing 0xFFFF segment */
+	put16(cmap + 2, 1);
+	put16(cmap + 4, 3);
+	put16(cmap + 6, 1);
+	put32(cmap + 8, 12);
+	{
+		unsigned char *t = cmap + 12;
+		put16(t, 4);
+		put16(t + 2, (uint32_t)(cmap_len - 12));
+		put16(t + 6, 4);  /* segCountX2 */
+		put16(t + 8, 4);  /* searchRange */
+		put16(t + 10, 1); /* entrySelector */
+		put16(t + 12, 0); /* rangeShift */
+		put16(t + 14, (uint32_t)(TEXT_CODE_FIRST + n - 1));
+		put16(t + 16, 0xFFFF);
+		put16(t + 20, TEXT_CODE_FIRST);
+		put16(t + 22, 0xFFFF);
+		put16(t + 24, 0);
+		put16(t + 26, 1);
+		put16(t + 28, 4); /* to glyphIdArray, just after */
+		put16(t + 30, 0);
+		for (size_t i = 0; i < n; i++) {
+			hb_codepoint_t gid = 0;
+			hb_font_get_nominal_glyph(hf, cps[i], &gid);
+			put16(t + 32 + 2 * i, gid);
+		}
+	}
+	/* the table directory again, cmap replaced, every table 4-aligned */
+	total = 12 + 16 * ntab;
+	for (size_t i = 0; i < ntab; i++) {
+		const unsigned char *e = font + 12 + 16 * i;
+		size_t l = memcmp(e, "cmap", 4) == 0 ? cmap_len : get32(e + 12);
+		if (memcmp(e, "cmap", 4) != 0 && (size_t)get32(e + 8) + l > len)
+			goto bad;
+		total += (l + 3) & ~(size_t)3;
+	}
+	b = calloc(1, total);
+	if (!b)
+		goto nomem;
+	memcpy(b, font, 12);
+	o = 12 + 16 * ntab;
+	for (size_t i = 0; i < ntab; i++) {
+		const unsigned char *e = font + 12 + 16 * i;
+		unsigned char *d = b + 12 + 16 * i;
+		int is_cmap = memcmp(e, "cmap", 4) == 0;
+		size_t l = is_cmap ? cmap_len : get32(e + 12);
+		const unsigned char *src = is_cmap ? cmap : font + get32(e + 8);
+		uint32_t sum = 0;
+
+		memcpy(b + o, src, l);
+		for (size_t k = 0; k < ((l + 3) & ~(size_t)3); k += 4)
+			sum += get32(b + o + k);
+		memcpy(d, e, 4);
+		put32(d + 4, sum);
+		put32(d + 8, (uint32_t)o);
+		put32(d + 12, (uint32_t)l);
+		o += (l + 3) & ~(size_t)3;
+	}
+	hb_font_destroy(hf);
+	free(cmap);
+	*out = b;
+	*out_len = total;
+	return SCEAU_OK;
+bad:
+	hb_font_destroy(hf);
+	free(cmap);
+	return sceau_fail(err, SCEAU_ERR_INTERNAL, "unexpected font subset layout");
+nomem:
+	hb_font_destroy(hf);
+	free(cmap);
+	return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+}
+
+uint32_t sceau_fontuse_code(const struct sceau_fontuse *u, enum font_role r, uint32_t cp)
+{
+	size_t lo = 0, hi = u->n[r];
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (u->cp[r][mid] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < u->n[r] && u->cp[r][lo] == cp ? TEXT_CODE_FIRST + (uint32_t)lo : 0;
+}
+
 static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 				struct sceau_fontuse *use, enum font_role r, HPDF_Font *out,
 				struct sceau_error *err)
@@ -171,6 +300,8 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 	HPDF_Font font;
 	const char *data;
 	unsigned len;
+	unsigned char *font_data = NULL;
+	size_t font_len = 0;
 	char tag[8], name[HPDF_LIMIT_MAX_NAME_LEN + 1];
 	static const hb_tag_t drop[] = {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
 					HB_TAG('G', 'D', 'E', 'F'), HB_TAG('k', 'e', 'r', 'n'),
@@ -197,6 +328,12 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "empty subset of font '%s'", f->file[r]);
 		goto out;
 	}
+	ret = recode(sub, (const unsigned char *)data, len, use->cp[r], use->n[r], &font_data,
+		     &font_len, err);
+	if (ret)
+		goto out;
+	data = (const char *)font_data;
+	len = (unsigned)font_len;
 	/* one buffer: libharu's memory stream seeks badly across buffers */
 	st = HPDF_MemStream_New(pdf->mmgr, len);
 	if (!st || HPDF_Stream_Write(st, (const HPDF_BYTE *)data, len) != HPDF_OK) {
@@ -234,6 +371,33 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "font '%s' has no ToUnicode map", name);
 		goto out;
 	}
+	/* libharu writes a CIDToGIDMap for all 65,536 codes (it counts codes
+	 * without a glyph too); ours stop at the last code drawn */
+	if (fattr->map_stream && fattr->map_stream->stream) {
+		size_t codes = TEXT_CODE_FIRST + use->n[r];
+		unsigned char *m = calloc(codes, 2);
+		hb_font_t *hf = hb_font_create(sub);
+		if (!m || !hf) {
+			free(m);
+			hb_font_destroy(hf);
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < use->n[r]; i++) {
+			hb_codepoint_t gid = 0;
+			hb_font_get_nominal_glyph(hf, use->cp[r][i], &gid);
+			put16(m + 2 * (TEXT_CODE_FIRST + i), gid);
+		}
+		hb_font_destroy(hf);
+		HPDF_MemStream_FreeData(fattr->map_stream->stream);
+		if (HPDF_Stream_Write(fattr->map_stream->stream, m, (HPDF_UINT)(2 * codes)) !=
+		    HPDF_OK) {
+			free(m);
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory (CIDToGIDMap)");
+			goto out;
+		}
+		free(m);
+	}
 	/* libharu's own map is a CID CMap that poppler warns about
 	 * ("begincidrange"): ours is a plain ToUnicode map */
 	HPDF_Dict_RemoveElement(fattr->cmap_stream, "CIDSystemInfo");
@@ -248,6 +412,7 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 out:
 	if (st)
 		HPDF_Stream_Free(st);
+	free(font_data);
 	hb_blob_destroy(blob);
 	hb_face_destroy(sub);
 	hb_subset_input_destroy(in);

@@ -804,7 +804,14 @@ static enum sceau_err emit(struct doc *d, HPDF_Doc pdf, unsigned pages, struct s
 				HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
 				cur_gray = it->gray;
 			}
-			HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->s);
+			{
+				char *codes = NULL;
+				ret = sceau_text_encode(d->use, it->role, it->s, &codes, err);
+				if (ret)
+					goto out;
+				HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, codes);
+				free(codes);
+			}
 			break;
 		case IT_RECT:
 			if (it->fill) {

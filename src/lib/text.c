@@ -500,3 +500,34 @@ enum sceau_err sceau_text_wrap(const struct sceau_fonts *f, const char *s, int b
 	*nlines = n;
 	return SCEAU_OK;
 }
+
+enum sceau_err sceau_text_encode(const struct sceau_fontuse *u, enum font_role r, const char *s,
+				 char **out, struct sceau_error *err)
+{
+	uint32_t *cps = NULL;
+	size_t n = 0, o = 0;
+	char *b;
+	enum sceau_err ret = decode(s, strlen(s), &cps, &n, err);
+
+	if (ret)
+		return ret;
+	b = malloc(n * 3 + 1);
+	if (!b) {
+		free(cps);
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t code = sceau_fontuse_code(u, r, cps[i]);
+		if (!code) {
+			free(cps);
+			free(b);
+			return sceau_fail(err, SCEAU_ERR_INTERNAL,
+					  "U+%04X was drawn but not embedded", (unsigned)cps[i]);
+		}
+		o += put_utf8(b + o, code);
+	}
+	b[o] = '\0';
+	free(cps);
+	*out = b;
+	return SCEAU_OK;
+}

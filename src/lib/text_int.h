@@ -51,6 +51,17 @@ struct sceau_fontuse {
 };
 void sceau_fontuse_release(struct sceau_fontuse *u);
 
+/* After sceau_fonts_embed, the code that draws code point `cp` with the
+ * font of role r (0: not embedded). Embedded fonts are addressed by the
+ * document's own codes, TEXT_CODE_FIRST upwards, not by Unicode values. */
+#define TEXT_CODE_FIRST 0x21u
+uint32_t sceau_fontuse_code(const struct sceau_fontuse *u, enum font_role r, uint32_t cp);
+
+/* A run's text (UTF-8 code points) as the UTF-8 of the codes that draw it
+ * with the embedded font of role r. *out: caller frees. */
+enum sceau_err sceau_text_encode(const struct sceau_fontuse *u, enum font_role r, const char *s,
+				 char **out, struct sceau_error *err);
+
 /* One line of text in visual order, cut into runs of one font. */
 struct text_run {
 	enum font_role role;
