@@ -366,10 +366,16 @@ static enum sceau_err head(struct doc *d)
 	}
 	hq = qw + 2;
 	{
-		double h1 = 0;
-		ret = para(d, num, 1, 7.5, TEXT_DIR_LTR, d->right - qw - 6, qw + 6, top - hq,
-			   TPL_ALIGN_CENTER, 0, 1, &h1);
-		hq += h1;
+		/* the number on one line under the code, smaller if it must */
+		double w = 0, size = 7.5, avail = qw + 6;
+		ret = sceau_text_width(d->fonts, num, strlen(num), 1, size, &w, d->err);
+		if (ret)
+			return ret;
+		if (w > avail)
+			size = size * avail / w;
+		ret = line_at(d, num, strlen(num), 1, size, TEXT_DIR_LTR, d->right - qw - 6, avail,
+			      top - hq - size * 0.98, TPL_ALIGN_CENTER, 0);
+		hq += size * LEADING;
 		if (ret)
 			return ret;
 	}
