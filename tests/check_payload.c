@@ -248,12 +248,32 @@ START_TEST(test_payload_coc_example_fits_qr_version_14)
 }
 END_TEST
 
+/* A changed character changes the signed message, except in the unused
+ * padding bits of deflate's last byte: such a text still carries the same
+ * COSE message (the same signature over the same claims), so "valid" is
+ * right for it. Returns 1 when `text` unwraps to exactly `cose`. */
+static int same_message(const char *text, size_t n, const unsigned char *cose, size_t cose_len)
+{
+	unsigned char *c = NULL;
+	size_t len = 0;
+	struct sceau_error err = {0};
+	int same = sceau_qr_unwrap(text, n, "MA1:", &c, &len, &err) == SCEAU_OK &&
+		   len == cose_len && memcmp(c, cose, len) == 0;
+	free(c);
+	return same;
+}
+
 START_TEST(test_payload_any_changed_character_is_not_valid)
 {
 	char *coc = sign("coc", "good", 0);
-	size_t n = strlen(coc);
+	size_t n = strlen(coc), cose_len = 0;
 	struct sceau_trust *t = trust("trust");
 	static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+	unsigned char *cose = NULL;
+	struct sceau_error uerr = {0};
+	int padding_only = 0;
+
+	ck_assert(sceau_qr_unwrap(coc, n, "MA1:", &cose, &cose_len, &uerr) == SCEAU_OK);
 
 	for (size_t i = 0; i < n; i++) {
 		char saved = coc[i];
@@ -264,11 +284,18 @@ START_TEST(test_payload_any_changed_character_is_not_valid)
 			coc[i] = alphabet[(strchr(alphabet, saved) - alphabet + 7 * k) % 45];
 			ck_assert_int_eq(sceau_payload_verify(coc, n, t, 0, NULL, &v, &err),
 					 SCEAU_OK);
+			if (v.code == SCEAU_VERDICT_VALID && i + 9 >= n &&
+			    same_message(coc, n, cose, cose_len)) {
+				padding_only++; /* deflate's last byte: same message */
+				continue;
+			}
 			ck_assert_msg(v.code != SCEAU_VERDICT_VALID, "position %zu still valid", i);
 		}
 		coc[i] = saved;
 	}
+	ck_assert_int_le(padding_only, 4);
 	sceau_trust_free(t);
+	free(cose);
 	free(coc);
 }
 END_TEST
