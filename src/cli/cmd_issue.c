@@ -117,6 +117,19 @@ int cmd_issue(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	/* Lay the document out once before the passphrase (a few ms), so text
+	 * no font covers or a broken logo is refused before anything is asked
+	 * or signed. */
+	{
+		struct sceau_render_info probe = {s->name, "MA1:", at};
+		unsigned char *pdf = NULL;
+		size_t len = 0;
+		if (sceau_render(r, rec, &probe, &pdf, &len, NULL, &err) != SCEAU_OK) {
+			ret = cli_report(&err, NULL);
+			goto out;
+		}
+		free(pdf);
+	}
 	snprintf(what, sizeof(what), "the signer key '%s/%s'", a.val[I_SIGNER],
 		 SCEAU_SIGNER_KEY_FILE);
 	{
