@@ -356,6 +356,8 @@ static enum sceau_err section_head(struct doc *d, const struct tpl_section *sec,
 	char buf[256];
 	enum sceau_err ret;
 
+	if (!sec->title.fr)
+		return SCEAU_OK; /* an untitled section has no heading (docs/templates.md 4) */
 	ret = rect(d, d->left, y - SEC_HEAD, w, SEC_HEAD, 1, FILL_HEAD, 0);
 	if (ret)
 		return ret;
