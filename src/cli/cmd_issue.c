@@ -15,8 +15,8 @@ static const struct cli_opt issue_opts[] = {
 	[I_OUT] = {"out", "FILE.pdf", "where to write the document"},
 	[I_PASS_FILE] = {"pass-file", "FILE", "read the signer key's passphrase from FILE"},
 	[I_TIME] = {"time", "TIME",
-		    "issuing time (default: now); the same request, key and time give "
-		    "the same bytes"},
+		    "issuing time (default: now): the QR's signing time and the PDF's "
+		    "creation date"},
 	[I_TEMPLATES] = {"templates", "DIR",
 			 "templates to use (default: SCEAU_TEMPLATES, ./templates, or the "
 			 "installed ones)"},
@@ -53,13 +53,14 @@ static int check_out(const char *out, int force, struct sceau_error *err)
 		return -1;
 	ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 	if (!ok)
-		snprintf(err->msg, sizeof(err->msg), "cannot write '%s': directory '%s' does not exist",
-			 out, dir);
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot write '%s': directory '%s' does not exist", out, dir);
 	free(dir);
 	if (!ok)
 		return 0;
 	if (!force && lstat(out, &st) == 0) {
-		snprintf(err->msg, sizeof(err->msg), "'%s' exists (use --force to replace it)", out);
+		snprintf(err->msg, sizeof(err->msg), "'%s' exists (use --force to replace it)",
+			 out);
 		return 0;
 	}
 	return 1;
