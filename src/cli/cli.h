@@ -125,6 +125,20 @@ void cli_pass_release(struct cli_pass *p);
 
 int cmd_pki(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+/* ---- signing.c: the signer steps of 'payload' and 'issue' ------------------- */
+
+/* Open the signer directory `dir` and check it may sign `program` at `at`
+ * (chains to its root, valid, authorised), before any passphrase. Returns
+ * EXIT_VALID with *out (close with sceau_signer_close), or an exit code
+ * after printing why. */
+int cli_signer_open_for(const char *dir, enum sceau_program program, time_t at,
+			struct sceau_signer **out);
+/* Obtain the key's passphrase (--pass-file, SCEAU_PASSPHRASE, terminal) into
+ * `pass` and unlock the key. Returns EXIT_VALID or an exit code after
+ * printing why; the caller releases `pass`. */
+int cli_signer_unlock(struct sceau_signer *s, const char *dir, const char *pass_file,
+		      struct cli_pass *pass);
+
 int cmd_payload(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

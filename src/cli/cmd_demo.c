@@ -340,8 +340,8 @@ int cmd_demo(int argc, char **argv)
 	       "  cp %s/crl.pem %s/root.crl   (then verify again: revoked)\n"
 	       "  %s demo --dir %s      (again, to start afresh)\n",
 	       cli_progname, trust_dir, dir, cli_progname, trust_dir, dir, cli_progname, dir,
-	       cli_progname, signer_dir, dir, cli_progname, signer_dir, dir, cli_progname, root_dir, signer_dir, root_dir,
-	       trust_dir, cli_progname, dir);
+	       cli_progname, signer_dir, dir, cli_progname, signer_dir, dir, cli_progname, root_dir,
+	       signer_dir, root_dir, trust_dir, cli_progname, dir);
 out:
 	sceau_renderer_free(renderer);
 	sceau_trust_free(trust);

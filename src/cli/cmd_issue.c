@@ -72,11 +72,10 @@ int cmd_issue(int argc, char **argv)
 	struct sceau_record *rec = NULL;
 	struct sceau_signer *s = NULL;
 	struct sceau_renderer *r = NULL;
-	struct sceau_verdict v;
 	struct cli_args a;
 	struct cli_pass pass = {0};
 	time_t at = 0;
-	char *text = NULL, what[4200];
+	char *text = NULL;
 	unsigned pages = 0;
 	struct stat st;
 	int ret;
@@ -103,21 +102,13 @@ int cmd_issue(int argc, char **argv)
 	if (sceau_record_load(a.val[I_IN], &rec, &err) != SCEAU_OK ||
 	    sceau_renderer_new(a.val[I_TEMPLATES], &r, &err) != SCEAU_OK ||
 	    (a.val[I_LOGO] && sceau_renderer_set_logo(r, a.val[I_LOGO], 0, &err) != SCEAU_OK) ||
-	    sceau_renderer_prepare(r, sceau_record_type(rec), &err) != SCEAU_OK ||
-	    sceau_signer_open(a.val[I_SIGNER], &s, &err) != SCEAU_OK) {
+	    sceau_renderer_prepare(r, sceau_record_type(rec), &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	if (sceau_signer_check(s->cert, s->root, NULL, sceau_record_type(rec), at, &v, &err) !=
-	    SCEAU_OK) {
-		ret = cli_report(&err, NULL);
+	if ((ret = cli_signer_open_for(a.val[I_SIGNER], sceau_record_type(rec), at, &s)) !=
+	    EXIT_VALID)
 		goto out;
-	}
-	if (v.code != SCEAU_VERDICT_VALID) {
-		cli_warn("cannot sign with '%s': %s", a.val[I_SIGNER], v.reason);
-		ret = EXIT_USAGE;
-		goto out;
-	}
 	/* Lay the document out once before the passphrase (a few ms), so text
 	 * no font covers or a broken logo is refused before anything is asked
 	 * or signed. */
@@ -131,17 +122,9 @@ int cmd_issue(int argc, char **argv)
 		}
 		free(pdf);
 	}
-	snprintf(what, sizeof(what), "the signer key '%s/%s'", a.val[I_SIGNER],
-		 SCEAU_SIGNER_KEY_FILE);
-	{
-		const struct cli_pass_src src[] = {{a.val[I_PASS_FILE], NULL},
-						   {NULL, "SCEAU_PASSPHRASE"}};
-		if ((ret = cli_pass_get(&pass, src, 2, what,
-					"give --pass-file FILE or set SCEAU_PASSPHRASE", 0)) != 0)
-			goto out;
-	}
-	if (sceau_signer_unlock(s, pass.buf, pass.len, &err) != SCEAU_OK ||
-	    sceau_payload_encode(rec, s->cert, s->key, at, NULL, 0, &text, &err) != SCEAU_OK) {
+	if ((ret = cli_signer_unlock(s, a.val[I_SIGNER], a.val[I_PASS_FILE], &pass)) != EXIT_VALID)
+		goto out;
+	if (sceau_payload_encode(rec, s->cert, s->key, at, NULL, 0, &text, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}

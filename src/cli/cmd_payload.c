@@ -30,11 +30,10 @@ int cmd_payload(int argc, char **argv)
 	struct sceau_error err = {0};
 	struct sceau_record *rec = NULL;
 	struct sceau_signer *s = NULL;
-	struct sceau_verdict v;
 	struct cli_args a;
 	struct cli_pass pass = {0};
 	time_t at = 0;
-	char *text = NULL, what[4200];
+	char *text = NULL;
 	int ret;
 
 	if ((ret = cli_parse(&payload_spec, argc, argv, &a)) >= 0)
@@ -48,33 +47,15 @@ int cmd_payload(int argc, char **argv)
 	if (!at)
 		at = time(NULL);
 
-	if (sceau_record_load(a.val[P_IN], &rec, &err) != SCEAU_OK ||
-	    sceau_signer_open(a.val[P_SIGNER], &s, &err) != SCEAU_OK) {
+	if (sceau_record_load(a.val[P_IN], &rec, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	/* Refuse before the passphrase: a signer the verifier would reject. */
-	if (sceau_signer_check(s->cert, s->root, NULL, sceau_record_type(rec), at, &v, &err) !=
-	    SCEAU_OK) {
-		ret = cli_report(&err, NULL);
+	if ((ret = cli_signer_open_for(a.val[P_SIGNER], sceau_record_type(rec), at, &s)) !=
+		    EXIT_VALID ||
+	    (ret = cli_signer_unlock(s, a.val[P_SIGNER], a.val[P_PASS_FILE], &pass)) != EXIT_VALID)
 		goto out;
-	}
-	if (v.code != SCEAU_VERDICT_VALID) {
-		cli_warn("cannot sign with '%s': %s", a.val[P_SIGNER], v.reason);
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	snprintf(what, sizeof(what), "the signer key '%s/%s'", a.val[P_SIGNER],
-		 SCEAU_SIGNER_KEY_FILE);
-	{
-		const struct cli_pass_src src[] = {{a.val[P_PASS_FILE], NULL},
-						   {NULL, "SCEAU_PASSPHRASE"}};
-		if ((ret = cli_pass_get(&pass, src, 2, what,
-					"give --pass-file FILE or set SCEAU_PASSPHRASE", 0)) != 0)
-			goto out;
-	}
-	if (sceau_signer_unlock(s, pass.buf, pass.len, &err) != SCEAU_OK ||
-	    sceau_payload_encode(rec, s->cert, s->key, at, NULL, 0, &text, &err) != SCEAU_OK) {
+	if (sceau_payload_encode(rec, s->cert, s->key, at, NULL, 0, &text, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
