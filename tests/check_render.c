@@ -980,7 +980,7 @@ START_TEST(test_issue_refuses_logo_that_is_not_a_png)
 	refused(&p, msg, dir, 0);
 	/* a PNG signature on garbage: found out when the image is decoded */
 	ISSUE(&p, PASS_ENV, SCEAU_EXAMPLES "/coc.json", out, "--logo", png, NULL);
-	snprintf(msg, sizeof(msg), "logo '%s' is not a PNG file", png);
+	snprintf(msg, sizeof(msg), "logo '%s' is a damaged PNG file", png);
 	refused(&p, msg, dir, 0);
 	free(jpg);
 	free(png);
@@ -1135,7 +1135,7 @@ START_TEST(test_issue_refuses_damaged_png_logo_before_asking_passphrase)
 
 	tu_write(png, damaged, sizeof(damaged) - 1);
 	ISSUE(&p, NULL, SCEAU_EXAMPLES "/coc.json", out, "--logo", png, NULL);
-	snprintf(msg, sizeof(msg), "logo '%s' is not a PNG file", png);
+	snprintf(msg, sizeof(msg), "logo '%s' is a damaged PNG file", png);
 	refused(&p, msg, dir, 0);
 	free(png);
 	free(out);

@@ -181,11 +181,9 @@ static uint32_t get32(const unsigned char *p)
  * the highest) a few hundred entries long instead of 65,536, which is what
  * dominated rendering time; the ToUnicode map gives the letters back.
  * *out: caller frees. */
-static enum sceau_err recode(hb_face_t *sub, const unsigned char *font, size_t len,
-			     const uint32_t *cps, size_t n, unsigned char **out, size_t *out_len,
-			     struct sceau_error *err)
+static enum sceau_err recode(const unsigned char *font, size_t len, const uint16_t *gids, size_t n,
+			     unsigned char **out, size_t *out_len, struct sceau_error *err)
 {
-	hb_font_t *hf = hb_font_create(sub);
 	size_t ntab, cmap_len = 12 + 32 + 2 * n, total, o;
 	unsigned char *b = NULL, *cmap = NULL;
 
@@ -219,11 +217,8 @@ static enum sceau_err recode(hb_face_t *sub, const unsigned char *font, size_t l
 		put16(t + 26, 1);
 		put16(t + 28, 4); /* to glyphIdArray, just after */
 		put16(t + 30, 0);
-		for (size_t i = 0; i < n; i++) {
-			hb_codepoint_t gid = 0;
-			hb_font_get_nominal_glyph(hf, cps[i], &gid);
-			put16(t + 32 + 2 * i, gid);
-		}
+		for (size_t i = 0; i < n; i++)
+			put16(t + 32 + 2 * i, gids[i]);
 	}
 	/* the table directory again, cmap replaced, every table 4-aligned */
 	total = 12 + 16 * ntab;
@@ -256,17 +251,14 @@ static enum sceau_err recode(hb_face_t *sub, const unsigned char *font, size_t l
 		put32(d + 12, (uint32_t)l);
 		o += (l + 3) & ~(size_t)3;
 	}
-	hb_font_destroy(hf);
 	free(cmap);
 	*out = b;
 	*out_len = total;
 	return SCEAU_OK;
 bad:
-	hb_font_destroy(hf);
 	free(cmap);
 	return sceau_fail(err, SCEAU_ERR_INTERNAL, "unexpected font subset layout");
 nomem:
-	hb_font_destroy(hf);
 	free(cmap);
 	return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 }
@@ -302,6 +294,8 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 	unsigned len;
 	unsigned char *font_data = NULL;
 	size_t font_len = 0;
+	uint16_t *gids = NULL;
+	hb_font_t *hf = NULL;
 	char tag[8], name[HPDF_LIMIT_MAX_NAME_LEN + 1];
 	static const hb_tag_t drop[] = {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
 					HB_TAG('G', 'D', 'E', 'F'), HB_TAG('k', 'e', 'r', 'n'),
@@ -328,8 +322,19 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "empty subset of font '%s'", f->file[r]);
 		goto out;
 	}
-	ret = recode(sub, (const unsigned char *)data, len, use->cp[r], use->n[r], &font_data,
-		     &font_len, err);
+	/* each code point's glyph in the subset, for its cmap and CIDToGIDMap */
+	gids = calloc(use->n[r], sizeof(*gids));
+	hf = hb_font_create(sub);
+	if (!gids || !hf) {
+		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < use->n[r]; i++) {
+		hb_codepoint_t gid = 0;
+		hb_font_get_nominal_glyph(hf, use->cp[r][i], &gid);
+		gids[i] = (uint16_t)gid;
+	}
+	ret = recode((const unsigned char *)data, len, gids, use->n[r], &font_data, &font_len, err);
 	if (ret)
 		goto out;
 	data = (const char *)font_data;
@@ -376,19 +381,12 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 	if (fattr->map_stream && fattr->map_stream->stream) {
 		size_t codes = TEXT_CODE_FIRST + use->n[r];
 		unsigned char *m = calloc(codes, 2);
-		hb_font_t *hf = hb_font_create(sub);
-		if (!m || !hf) {
-			free(m);
-			hb_font_destroy(hf);
+		if (!m) {
 			ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 			goto out;
 		}
-		for (size_t i = 0; i < use->n[r]; i++) {
-			hb_codepoint_t gid = 0;
-			hb_font_get_nominal_glyph(hf, use->cp[r][i], &gid);
-			put16(m + 2 * (TEXT_CODE_FIRST + i), gid);
-		}
-		hb_font_destroy(hf);
+		for (size_t i = 0; i < use->n[r]; i++)
+			put16(m + 2 * (TEXT_CODE_FIRST + i), gids[i]);
 		HPDF_MemStream_FreeData(fattr->map_stream->stream);
 		if (HPDF_Stream_Write(fattr->map_stream->stream, m, (HPDF_UINT)(2 * codes)) !=
 		    HPDF_OK) {
@@ -413,6 +411,8 @@ out:
 	if (st)
 		HPDF_Stream_Free(st);
 	free(font_data);
+	free(gids);
+	hb_font_destroy(hf);
 	hb_blob_destroy(blob);
 	hb_face_destroy(sub);
 	hb_subset_input_destroy(in);

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 #include <time.h>
+#include <stdint.h>
+
 #include <hpdf.h>
 
 #include "internal.h"
@@ -120,6 +122,22 @@ enum sceau_err sceau_pdf_info(HPDF_Doc pdf, const char *title, const char *autho
  * those); `value` as for sceau_pdf_info. Replaces an earlier value. */
 enum sceau_err sceau_pdf_info_custom(HPDF_Doc pdf, const char *key, const char *value,
 				     struct sceau_error *err);
+
+/* A PNG file read and checked once (as sceau_pdf_png describes), to be
+ * made an image of any number of documents. */
+struct sceau_png {
+	char *path;
+	unsigned char *data;
+	size_t len;
+	uint32_t width, height; /* pixels */
+};
+/* Read and check `path`; errors as for sceau_pdf_png. *out: release with
+ * sceau_png_release (which accepts a zeroed struct). */
+enum sceau_err sceau_png_load(const char *path, struct sceau_png *out, struct sceau_error *err);
+void sceau_png_release(struct sceau_png *png);
+/* The checked PNG as an image of `pdf`. OUT: *out, owned by the document. */
+enum sceau_err sceau_pdf_png_image(HPDF_Doc pdf, const struct sceau_png *png, HPDF_Image *out,
+				   struct sceau_error *err);
 
 /* Load the PNG file at `path` as an image of `pdf`, after decoding it once
  * with libpng: libharu 2.3.0 aborts the process on a PNG libpng cannot

@@ -114,18 +114,15 @@ static enum sceau_err png_check(const unsigned char *buf, size_t len, const char
 	return SCEAU_OK;
 }
 
-enum sceau_err sceau_pdf_png(HPDF_Doc pdf, const char *path, HPDF_Image *out,
-			     struct sceau_error *err)
+enum sceau_err sceau_png_load(const char *path, struct sceau_png *out, struct sceau_error *err)
 {
 	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	uint32_t w, h;
-	HPDF_Image img;
-	char what[64 + 4096];
 	enum sceau_err ret;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	ret = sceau_fs_read(path, SCEAU_PDF_PNG_READ_MAX, "logo", &buf, &len, err);
 	if (ret != SCEAU_OK)
 		goto out;
@@ -151,18 +148,62 @@ enum sceau_err sceau_pdf_png(HPDF_Doc pdf, const char *path, HPDF_Image *out,
 	ret = png_check(buf, len, path, err);
 	if (ret != SCEAU_OK)
 		goto out;
-	snprintf(what, sizeof(what), "load logo '%s'", path);
-	img = HPDF_LoadPngImageFromMem(pdf, buf, (HPDF_UINT)len);
+	out->path = strdup(path);
+	if (!out->path) {
+		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	out->data = buf;
+	out->len = len;
+	out->width = w;
+	out->height = h;
+	buf = NULL;
+	ret = SCEAU_OK;
+out:
+	free(buf);
+	return ret;
+}
+
+void sceau_png_release(struct sceau_png *png)
+{
+	if (!png)
+		return;
+	free(png->data);
+	free(png->path);
+	memset(png, 0, sizeof(*png));
+}
+
+enum sceau_err sceau_pdf_png_image(HPDF_Doc pdf, const struct sceau_png *png, HPDF_Image *out,
+				   struct sceau_error *err)
+{
+	char what[64 + 4096];
+	HPDF_Image img;
+	enum sceau_err ret;
+
+	*out = NULL;
+	snprintf(what, sizeof(what), "load logo '%s'", png->path);
+	img = HPDF_LoadPngImageFromMem(pdf, png->data, (HPDF_UINT)png->len);
 	if (!img) {
 		ret = sceau_pdf_check(pdf, what, err);
 		if (ret == SCEAU_OK)
 			ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "cannot %s: libharu failed",
 					 what);
-		goto out;
+		return ret;
 	}
 	*out = img;
-	ret = SCEAU_OK;
-out:
-	free(buf);
+	return SCEAU_OK;
+}
+
+enum sceau_err sceau_pdf_png(HPDF_Doc pdf, const char *path, HPDF_Image *out,
+			     struct sceau_error *err)
+{
+	struct sceau_png png;
+	enum sceau_err ret;
+
+	*out = NULL;
+	ret = sceau_png_load(path, &png, err);
+	if (ret == SCEAU_OK)
+		ret = sceau_pdf_png_image(pdf, &png, out, err);
+	sceau_png_release(&png);
 	return ret;
 }

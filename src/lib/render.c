@@ -6,7 +6,6 @@
  * then are the fonts subset and embedded and the list drawn with libharu.
  * Two passes are what let "page N / M" be known and the fonts hold exactly
  * the glyphs used. Coordinates are PDF points, y growing upwards. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +36,7 @@ static enum sceau_err emit(struct doc *d, HPDF_Doc pdf, unsigned pages, struct s
 	if (ret)
 		goto out;
 	if (d->logo) {
-		ret = sceau_pdf_png(pdf, d->logo, &logo, err);
+		ret = sceau_pdf_png_image(pdf, d->logo, &logo, err);
 		if (ret)
 			goto out;
 	}
@@ -145,11 +144,12 @@ struct slot {
 	char *type;
 	struct sceau_template *t;
 	struct sceau_fonts *fonts;
+	struct sceau_png logo; /* the template's logo, read and checked once */
 };
 
 struct sceau_renderer {
 	char *dir;
-	char *logo;
+	struct sceau_png logo; /* --logo, read and checked once */
 	double logo_mm;
 	struct slot slots[RENDER_SLOTS];
 	size_t nslots;
@@ -196,26 +196,17 @@ enum sceau_err sceau_renderer_new(const char *templates_dir, struct sceau_render
 enum sceau_err sceau_renderer_set_logo(struct sceau_renderer *r, const char *png_path,
 				       double width_mm, struct sceau_error *err)
 {
-	unsigned char sig[8];
-	FILE *f = fopen(png_path, "rb");
-	size_t got;
-	char *p;
+	struct sceau_png png;
+	enum sceau_err ret;
 
-	if (!f)
-		return sceau_fail(err, SCEAU_ERR_NOT_FOUND, "cannot read logo '%s': %s", png_path,
-				  sceau_errno_text(errno));
-	got = fread(sig, 1, sizeof(sig), f);
-	fclose(f);
-	if (got != sizeof(sig) || memcmp(sig, "\x89PNG\r\n\x1a\n", 8) != 0)
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "logo '%s' is not a PNG file", png_path);
 	if (width_mm < 0 || width_mm > 100)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "logo width %g mm: expected 0 to 100",
 				  width_mm);
-	p = strdup(png_path);
-	if (!p)
-		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
-	free(r->logo);
-	r->logo = p;
+	ret = sceau_png_load(png_path, &png, err);
+	if (ret)
+		return ret;
+	sceau_png_release(&r->logo);
+	r->logo = png;
 	r->logo_mm = width_mm;
 	return SCEAU_OK;
 }
@@ -228,12 +219,13 @@ void sceau_renderer_free(struct sceau_renderer *r)
 		free(r->slots[i].type);
 		sceau_template_free(r->slots[i].t);
 		sceau_fonts_free(r->slots[i].fonts);
+		sceau_png_release(&r->slots[i].logo);
 	}
 	if (r->use)
 		sceau_fontuse_release(r->use);
 	free(r->use);
 	free(r->dir);
-	free(r->logo);
+	sceau_png_release(&r->logo);
 	free(r);
 }
 
@@ -268,6 +260,8 @@ static enum sceau_err slot_for(struct sceau_renderer *r, const char *type, struc
 		}
 		ret = sceau_fonts_open(files, pkgs, &s->fonts, err);
 	}
+	if (!ret && s->t->logo)
+		ret = sceau_png_load(s->t->logo, &s->logo, err);
 	if (!ret)
 		s->type = strdup(type);
 	if (!ret && !s->type)
@@ -275,6 +269,7 @@ static enum sceau_err slot_for(struct sceau_renderer *r, const char *type, struc
 	if (ret) {
 		sceau_template_free(s->t);
 		sceau_fonts_free(s->fonts);
+		sceau_png_release(&s->logo);
 		memset(s, 0, sizeof(*s));
 		return ret;
 	}
@@ -318,9 +313,8 @@ enum sceau_err sceau_render(struct sceau_renderer *r, const struct sceau_record 
 	d.fonts = s->fonts;
 	d.use = r->use;
 	d.err = err;
-	d.logo = r->logo ? r->logo : s->t->logo;
-	d.logo_w =
-		r->logo ? (r->logo_mm > 0 ? r->logo_mm * 72 / 25.4 : 30 * 72 / 25.4) : s->t->logo_w;
+	d.logo = r->logo.data ? &r->logo : s->logo.data ? &s->logo : NULL;
+	d.logo_w = r->logo.data ? (r->logo_mm > 0 ? r->logo_mm : 30) * 72 / 25.4 : s->t->logo_w;
 	d.vars[0] = "issuer";
 	d.vars[1] = info->issuer;
 	d.vars[2] = NULL;

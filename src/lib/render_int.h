@@ -3,6 +3,7 @@
 #ifndef SCEAU_RENDER_INT_H
 #define SCEAU_RENDER_INT_H
 
+#include "pdfdoc_int.h"
 #include "sceau/render.h"
 #include "template_int.h"
 #include "text_int.h"
@@ -25,7 +26,7 @@ struct doc {
 	const struct sceau_render_info *info;
 	const struct sceau_fonts *fonts;
 	struct sceau_fontuse *use;
-	const char *logo;
+	const struct sceau_png *logo; /* NULL: none */
 	double logo_w;
 	const char *vars[5];
 	struct item *items;

@@ -213,31 +213,6 @@ static enum sceau_err footer(struct doc *d, unsigned page, unsigned pages)
 
 /* ---- the first page's head ------------------------------------------------ */
 
-/* PNG width and height from the IHDR chunk (the template loader checked
- * the signature). */
-static enum sceau_err png_size(struct doc *d, const char *path, double *w, double *h)
-{
-	unsigned char b[24];
-	FILE *f = fopen(path, "rb");
-	size_t got = f ? fread(b, 1, sizeof(b), f) : 0;
-	unsigned long pw, ph;
-
-	if (f)
-		fclose(f);
-	if (got != sizeof(b) || memcmp(b + 12, "IHDR", 4) != 0)
-		return sceau_fail(d->err, SCEAU_ERR_FORMAT, "logo '%s' is not a PNG file", path);
-	pw = (unsigned long)b[16] << 24 | (unsigned long)b[17] << 16 | (unsigned long)b[18] << 8 |
-	     b[19];
-	ph = (unsigned long)b[20] << 24 | (unsigned long)b[21] << 16 | (unsigned long)b[22] << 8 |
-	     b[23];
-	if (pw == 0 || ph == 0 || pw > 4000 || ph > 4000)
-		return sceau_fail(d->err, SCEAU_ERR_FORMAT,
-				  "logo '%s' is %lux%lu pixels (at most 4000x4000)", path, pw, ph);
-	*w = (double)pw;
-	*h = (double)ph;
-	return SCEAU_OK;
-}
-
 static enum sceau_err head(struct doc *d)
 {
 	const struct sceau_template *t = d->t;
@@ -250,10 +225,7 @@ static enum sceau_err head(struct doc *d)
 
 	/* left: logo and issuing body */
 	if (d->logo) {
-		double pw = 1, ph = 1, lh;
-		ret = png_size(d, d->logo, &pw, &ph);
-		if (ret)
-			return ret;
+		double pw = d->logo->width, ph = d->logo->height, lh;
 		lh = d->logo_w * ph / pw;
 		if (lh > 70) /* keep the head compact */
 			lh = 70;
