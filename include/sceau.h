@@ -19,5 +19,7 @@
 #include "sceau/render.h"
 #include "sceau/trust.h"
 #include "sceau/payload.h"
+#include "sceau/pdfsign.h"
+#include "sceau/verify.h"
 
 #endif

@@ -276,42 +276,6 @@ enum sceau_err sceau_payload_decode(const char *text, size_t len, const char *pr
 
 /* Judge the signer `cert` against every root it may chain to: the first
  * root that gives anything but "does not chain" decides. */
-static enum sceau_err judge_signer(const struct sceau_trust *t, X509 *cert, enum sceau_program type,
-				   time_t at, struct sceau_verdict *v, struct sceau_error *err)
-{
-	enum sceau_err ret;
-	char cn[128];
-
-	sceau_cert_cn(cert, cn, sizeof(cn));
-	sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
-			  "signer certificate '%s' does not chain to a trusted root", cn);
-	for (size_t i = 0; i < t->nroots; i++) {
-		X509 *root = t->roots[i];
-		X509_CRL *crl;
-		struct sceau_verdict rv;
-		char rcn[128];
-		if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(root)) != 0)
-			continue;
-		if (X509_verify(cert, X509_get0_pubkey(root)) != 1) {
-			ERR_clear_error();
-			continue;
-		}
-		if (!(crl = sceau_trust_crl_for(t, root))) {
-			sceau_cert_cn(root, rcn, sizeof(rcn));
-			sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
-					  "no revocation list of root '%s' in the trust store, so "
-					  "signer '%s' cannot be checked",
-					  rcn, cn);
-			continue;
-		}
-		if ((ret = sceau_signer_check(cert, root, crl, type, at, &rv, err)) != SCEAU_OK)
-			return ret;
-		*v = rv;
-		return SCEAU_OK;
-	}
-	return SCEAU_OK;
-}
-
 enum sceau_err sceau_payload_verify(const char *text, size_t len, const struct sceau_trust *t,
 				    time_t at, struct sceau_payload **out, struct sceau_verdict *v,
 				    struct sceau_error *err)
@@ -376,7 +340,7 @@ enum sceau_err sceau_payload_verify(const char *text, size_t len, const struct s
 		goto done;
 	}
 	/* The signer at the time it signed, then the payload's own times. */
-	if ((ret = judge_signer(t, signer, p->type, (time_t)p->iat, v, err)) != SCEAU_OK)
+	if ((ret = sceau_trust_judge(t, signer, p->type, (time_t)p->iat, v, err)) != SCEAU_OK)
 		goto out;
 	if (v->code != SCEAU_VERDICT_VALID)
 		goto done;

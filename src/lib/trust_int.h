@@ -21,4 +21,11 @@ struct sceau_trust {
 /* The newest CRL issued and signed by `root` (highest CRL number), or NULL. */
 X509_CRL *sceau_trust_crl_for(const struct sceau_trust *t, X509 *root);
 
+/* Judge signer certificate `cert` for `program` at `at` against the
+ * store: the first root that issued and signed it decides, with that
+ * root's newest CRL (sceau_signer_check). No such root, or no CRL for it,
+ * is `untrusted`. Errors only when the check could not run. */
+enum sceau_err sceau_trust_judge(const struct sceau_trust *t, X509 *cert, enum sceau_program type,
+				 time_t at, struct sceau_verdict *v, struct sceau_error *err);
+
 #endif
