@@ -72,7 +72,7 @@ static char *with_lines(const char *path, int lines)
 static void run(struct sceau_renderer *r, const char *name, const struct sceau_record *rec,
 		const char *qr, int n)
 {
-	struct sceau_render_info info = {"Intertek Maroc", qr, 1795000000};
+	struct sceau_render_info info = {"Intertek Maroc", qr, 1795000000, NULL};
 	struct sceau_error err = {0};
 	double *t = calloc((size_t)n, sizeof(double)), total = 0;
 	size_t len = 0;

@@ -487,7 +487,7 @@ static unsigned char *render_example(struct sceau_renderer *r, const char *type,
 {
 	struct sceau_error err = {0};
 	struct sceau_record *rec = NULL;
-	struct sceau_render_info info = {BODY, qr, at};
+	struct sceau_render_info info = {BODY, qr, at, NULL};
 	unsigned char *pdf = NULL;
 	unsigned pages = 0;
 	char path[512];

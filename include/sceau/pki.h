@@ -217,7 +217,9 @@ SCEAU_EXPORT void sceau_signer_close(struct sceau_signer *s);
 /* Decide whether `signer` may sign documents of `program` at time `at`
  * (0: now), trusting only `root`, with the root's CRL `crl` (may be NULL
  * only to skip the revocation check, which callers that verify documents
- * must not do). Returns SCEAU_OK with a verdict:
+ * must not do). `program` SCEAU_PROGRAM_ANY judges everything but the
+ * authorisation (for a document that names no programme). Returns SCEAU_OK
+ * with a verdict:
  *   valid          chains to root, valid at `at`, not revoked, authorised
  *   untrusted      does not chain to root, is a CA, lacks digitalSignature,
  *                  is not authorised for `program`, or the CRL is not the

@@ -19,6 +19,7 @@ extern "C" {
 
 /* The value is the programme's number under SCEAU_PROGRAM_OID_ARC. */
 enum sceau_program {
+	SCEAU_PROGRAM_ANY = 0,  /* checks only: no programme named, authorisation not judged */
 	SCEAU_PROGRAM_COC = 1,  /* Certificate of Conformity (VoC) */
 	SCEAU_PROGRAM_HALAL = 2 /* IMANOR Halal certification */
 };

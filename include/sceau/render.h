@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "sceau/error.h"
+#include "sceau/pki.h"
 #include "sceau/program.h"
 #include "sceau/record.h"
 
@@ -54,7 +55,11 @@ SCEAU_EXPORT void sceau_renderer_free(struct sceau_renderer *r);
 struct sceau_render_info {
 	const char *issuer;  /* the issuing body, as the signer certificate names it */
 	const char *qr_text; /* the signed payload (sceau_payload_encode) */
-	time_t created;      /* the document's creation time */
+	time_t created;      /* the document's creation time, and its signing time */
+	/* When set (with its key unlocked), the PDF is signed (PAdES,
+	 * sceau_pdf_sign) by this signer, its root in the chain. NULL: an
+	 * unsigned PDF, for previews and tests. */
+	const struct sceau_signer *signer;
 };
 
 /* Render `rec` to a PDF. *pdf: caller frees with free; *pages (may be NULL)

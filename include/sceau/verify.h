@@ -42,7 +42,7 @@ struct sceau_pdf_sig_report {
 	char signer_serial[80];
 	char signer_issuer[128];   /* its issuer's common name */
 	char digest[16];           /* "sha256", ... ("" when unknown) */
-	char key_type[16];         /* "ECDSA P-256", "RSA 2048", ... */
+	char key_type[32];         /* "ECDSA P-256", "RSA 2048", ... */
 	time_t signing_time;       /* /M, 0 when absent or unreadable */
 	int has_signing_time_attr; /* the CMS carries a signing-time attribute */
 	int pades;                 /* ETSI.CAdES.detached following PAdES B-B */

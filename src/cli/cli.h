@@ -97,6 +97,16 @@ void cli_payload_print(FILE *f, const struct sceau_payload *p);
 /* The fields as a JSON object (jansson), with "verified". */
 struct json_t *cli_payload_json(const struct sceau_payload *p);
 
+/* ---- verify_out.c: a PDF verification report --------------------------------- */
+/* The verdict's name in capitals, "NOT YET VALID". */
+void cli_verdict_word(enum sceau_verdict_code c, char *buf, size_t len);
+/* The report, for people: "FILE: VERDICT", the reason, the certificate's
+ * fields when a trusted signer vouches for them, and each signature. */
+void cli_pdf_report_print(FILE *f, const char *file, const struct sceau_pdf_report *r);
+/* The report as one JSON object (file, verdict, reason, the payload's
+ * fields, signatures[]); NULL when out of memory. */
+struct json_t *cli_pdf_report_json(const char *file, const struct sceau_pdf_report *r);
+
 /* ---- pass.c: passphrases ---------------------------------------------------- */
 
 /* Held in OpenSSL's secure heap, wiped on release. */

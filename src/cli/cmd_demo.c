@@ -195,8 +195,8 @@ out:
 	return ok;
 }
 
-/* Sign a request, write DIR/NAME.qr and DIR/NAME.pdf, verify the QR under
- * DIR/trust. */
+/* Sign a request, write DIR/NAME.qr and the signed DIR/NAME.pdf, verify
+ * both under DIR/trust. */
 static int sign_and_verify(const char *dir, const char *name, const char *request,
 			   struct sceau_signer *s, const struct sceau_trust *trust,
 			   struct sceau_renderer *r)
@@ -204,6 +204,7 @@ static int sign_and_verify(const char *dir, const char *name, const char *reques
 	struct sceau_error err = {0};
 	struct sceau_record *rec = NULL;
 	struct sceau_payload *p = NULL;
+	struct sceau_pdf_report *rep = NULL;
 	struct sceau_verdict v = {0};
 	char path[4096], pdf[4096], *text = NULL;
 	unsigned pages = 0;
@@ -217,7 +218,7 @@ static int sign_and_verify(const char *dir, const char *name, const char *reques
 	}
 	snprintf(pdf, sizeof(pdf), "%s/%s.pdf", dir, name);
 	{
-		struct sceau_render_info info = {s->name, text, now};
+		struct sceau_render_info info = {s->name, text, now, s};
 		if (sceau_render_to_file(r, rec, &info, pdf, 1, &pages, &err) != SCEAU_OK) {
 			ret = cli_report(&err, NULL);
 			goto out;
@@ -232,11 +233,21 @@ static int sign_and_verify(const char *dir, const char *name, const char *reques
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	printf("%-12s %s/%s.json -> %s (%u page%s), %s (%zu characters) -> %s: %s\n", name, dir,
-	       name, pdf, pages, pages == 1 ? "" : "s", path, strlen(text),
+	if (sceau_pdf_verify_file(pdf, trust, 0, &rep, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	printf("%-12s %s/%s.json -> %s (%u page%s, signed)\n"
+	       "             verify PDF -> %s: %s\n"
+	       "             %s (QR, %zu characters) -> %s: %s\n",
+	       name, dir, name, pdf, pages, pages == 1 ? "" : "s",
+	       sceau_verdict_name(rep->verdict.code), rep->verdict.reason, path, strlen(text),
 	       sceau_verdict_name(v.code), v.reason);
-	ret = v.code == SCEAU_VERDICT_VALID ? EXIT_VALID : EXIT_NOT_VALID;
+	ret = v.code == SCEAU_VERDICT_VALID && rep->verdict.code == SCEAU_VERDICT_VALID
+		      ? EXIT_VALID
+		      : EXIT_NOT_VALID;
 out:
+	sceau_pdf_report_free(rep);
 	sceau_payload_free(p);
 	sceau_record_free(rec);
 	free(text);
@@ -330,6 +341,7 @@ int cmd_demo(int argc, char **argv)
 	    (ret = sign_and_verify(dir, "halal", halal, signer, trust, renderer)) != EXIT_VALID)
 		goto out;
 	printf("\ntry:\n"
+	       "  %s verify --trust %s %s/coc.pdf %s/halal.pdf\n"
 	       "  %s verify --trust %s --qr \"$(cat %s/coc.qr)\"\n"
 	       "  %s verify --trust %s --json --qr - < %s/halal.qr\n"
 	       "  %s show --qr \"$(cat %s/coc.qr)\"\n"
@@ -339,9 +351,10 @@ int cmd_demo(int argc, char **argv)
 	       "keyCompromise\n"
 	       "  cp %s/crl.pem %s/root.crl   (then verify again: revoked)\n"
 	       "  %s demo --dir %s      (again, to start afresh)\n",
-	       cli_progname, trust_dir, dir, cli_progname, trust_dir, dir, cli_progname, dir,
-	       cli_progname, signer_dir, dir, cli_progname, signer_dir, dir, cli_progname, root_dir,
-	       signer_dir, root_dir, trust_dir, cli_progname, dir);
+	       cli_progname, trust_dir, dir, dir, cli_progname, trust_dir, dir, cli_progname,
+	       trust_dir, dir, cli_progname, dir, cli_progname, signer_dir, dir, cli_progname,
+	       signer_dir, dir, cli_progname, root_dir, signer_dir, root_dir, trust_dir,
+	       cli_progname, dir);
 out:
 	sceau_renderer_free(renderer);
 	sceau_trust_free(trust);

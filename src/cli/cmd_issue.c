@@ -113,7 +113,7 @@ int cmd_issue(int argc, char **argv)
 	 * no font covers or a broken logo is refused before anything is asked
 	 * or signed. */
 	{
-		struct sceau_render_info probe = {s->name, "MA1:", at};
+		struct sceau_render_info probe = {s->name, "MA1:", at, NULL};
 		unsigned char *pdf = NULL;
 		size_t len = 0;
 		if (sceau_render(r, rec, &probe, &pdf, &len, NULL, &err) != SCEAU_OK) {
@@ -129,7 +129,7 @@ int cmd_issue(int argc, char **argv)
 		goto out;
 	}
 	{
-		struct sceau_render_info info = {s->name, text, at};
+		struct sceau_render_info info = {s->name, text, at, s};
 		if (sceau_render_to_file(r, rec, &info, a.val[I_OUT], a.val[I_FORCE] != NULL,
 					 &pages, &err) != SCEAU_OK) {
 			ret = cli_report(&err, "use --force to replace it");
@@ -149,9 +149,9 @@ int cmd_issue(int argc, char **argv)
 		free(js);
 		json_decref(o);
 	} else {
-		printf("issued %s: %s, %u page%s, %lld KB, QR %zu characters\n",
+		printf("issued %s: %s, %u page%s, %lld KB, QR %zu characters, signed by '%s'\n",
 		       sceau_record_get(rec, "number"), a.val[I_OUT], pages, pages == 1 ? "" : "s",
-		       (long long)(st.st_size + 1023) / 1024, strlen(text));
+		       (long long)(st.st_size + 1023) / 1024, strlen(text), s->name);
 	}
 	ret = fflush(stdout) == 0 ? EXIT_VALID : EXIT_INTERNAL;
 out:

@@ -1,5 +1,5 @@
-/* sceau verify — is this QR code genuine, whole, from an authorised body,
- * not revoked, and in force? Offline. */
+/* sceau verify — is this PDF or QR code genuine, whole, from an authorised
+ * body, not revoked, and in force? Offline. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,24 +9,33 @@
 enum { V_TRUST, V_QR, V_JSON, V_AT };
 static const struct cli_opt verify_opts[] = {
 	[V_TRUST] = {"trust", "DIR", "trust store: a directory of *.crt and *.crl (required)"},
-	[V_QR] = {"qr", "TEXT", "the QR code's text; '-' reads one line from standard input"},
-	[V_JSON] = {"json", NULL, "print one JSON object instead of text"},
+	[V_QR] =
+		{"qr", "TEXT",
+		 "verify a QR code's text instead of PDFs; '-' reads one line from standard input"},
+	[V_JSON] = {"json", NULL, "print one JSON object per result instead of text"},
 	[V_AT] = {"at", "TIME", "judge at this time instead of now, e.g. 2027-01-15T10:00:00Z"},
 	{0},
 };
 static const struct cli_spec verify_spec = {
 	"verify",
-	"--trust DIR --qr TEXT [--json] [--at TIME]",
-	"Verify a certificate's QR code offline and print the verdict with what the\n"
-	"code says: valid, invalid, untrusted, revoked, expired or not_yet_valid.",
+	"--trust DIR [--json] [--at TIME] (FILE.pdf... | --qr TEXT)",
+	"Verify signed certificates offline, PDFs or a QR code, and print each\n"
+	"verdict with what the certificate says: valid, invalid, modified, untrusted,\n"
+	"revoked, expired or not_yet_valid.",
 	verify_opts,
-	"The signer is found by the code's kid among the trust store's certificates;\n"
-	"it must chain to a root there, not be on that root's CRL, be authorised for\n"
-	"the document's programme, and have been valid when it signed; the code\n"
-	"must be in force at TIME. Exit status: 0 valid, 1 any other verdict, 2 a\n"
-	"usage error or unreadable trust store, 3 an internal error.\n",
+	"A PDF is valid when its signature covers every byte of the file but the\n"
+	"signature itself (anything added after signing: modified), verifies, and\n"
+	"comes from a signer that chains to a root in DIR, is not on that root's\n"
+	"CRL, was valid when it signed (/M) and is authorised for the document's\n"
+	"programme; and when the QR payload the PDF carries is signed by the same\n"
+	"signer, agrees with the embedded record (certificate.json) and is in force\n"
+	"at TIME. PDFs signed by other tools are verified and reported the same way.\n"
+	"A QR code's signer is found by the code's kid among the trust store's\n"
+	"certificates, and judged the same way.\n"
+	"Exit status: 0 every result valid, 1 any other verdict, 2 a usage error, an\n"
+	"unreadable file or trust store, 3 an internal error.\n",
 	0,
-	0};
+	1 << 20};
 
 static int print_json(json_t *o)
 {
@@ -35,6 +44,63 @@ static int print_json(json_t *o)
 
 	free(s);
 	return ok;
+}
+
+static int verify_pdfs(const struct cli_args *a, const struct sceau_trust *trust, time_t at)
+{
+	int ret = EXIT_VALID, json = a->val[V_JSON] != NULL;
+	size_t counts[8] = {0}, unread = 0;
+
+	for (int i = 0; i < a->n_operands; i++) {
+		const char *file = a->operands[i];
+		struct sceau_error err = {0};
+		struct sceau_pdf_report *r = NULL;
+		enum sceau_err e = sceau_pdf_verify_file(file, trust, at, &r, &err);
+		int code;
+
+		if (e != SCEAU_OK) {
+			code = cli_report(&err, NULL);
+			unread++;
+			if (json) {
+				json_t *o = json_pack("{s:s, s:n, s:s, s:b}", "file", file,
+						      "verdict", "reason", err.msg, "error", 1);
+				if (!o || !print_json(o))
+					code = EXIT_INTERNAL;
+				json_decref(o);
+			}
+		} else {
+			code = r->verdict.code == SCEAU_VERDICT_VALID ? EXIT_VALID : EXIT_NOT_VALID;
+			counts[r->verdict.code < 8 ? r->verdict.code : 1]++;
+			if (json) {
+				json_t *o = cli_pdf_report_json(file, r);
+				if (!o || !print_json(o))
+					code = EXIT_INTERNAL;
+				json_decref(o);
+			} else {
+				if (i > 0)
+					putchar('\n');
+				cli_pdf_report_print(stdout, file, r);
+			}
+		}
+		sceau_pdf_report_free(r);
+		if (code > ret)
+			ret = code;
+	}
+	if (!json && a->n_operands > 1) {
+		const char *sep = "";
+		printf("\n%d files:", a->n_operands);
+		for (int c = 0; c < 8; c++) {
+			if (!counts[c])
+				continue;
+			printf("%s %zu %s", sep, counts[c],
+			       sceau_verdict_name((enum sceau_verdict_code)c));
+			sep = ",";
+		}
+		if (unread)
+			printf("%s %zu unreadable", sep, unread);
+		printf("\n");
+	}
+	return ret;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -54,13 +120,19 @@ int cmd_verify(int argc, char **argv)
 		return ret;
 	if (!a.val[V_TRUST])
 		return cli_usage_error(&verify_spec, "missing '--trust DIR'");
-	if (!a.val[V_QR])
-		return cli_usage_error(&verify_spec, "missing '--qr TEXT'");
+	if (!a.val[V_QR] && a.n_operands == 0)
+		return cli_usage_error(&verify_spec, "missing FILE.pdf or '--qr TEXT'");
+	if (a.val[V_QR] && a.n_operands > 0)
+		return cli_usage_error(&verify_spec, "give PDF files or '--qr TEXT', not both");
 	if (a.val[V_AT] && sceau_time_parse(a.val[V_AT], &at, &err) != SCEAU_OK)
 		return cli_usage_error(&verify_spec, "%s", err.msg);
 	if (sceau_trust_load_dir(a.val[V_TRUST], &trust, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
+	}
+	if (a.n_operands > 0) {
+		ret = verify_pdfs(&a, trust, at);
+		goto flush;
 	}
 	if ((ret = cli_qr_text(a.val[V_QR], &text, &len)) != 0)
 		goto out;
@@ -85,17 +157,16 @@ int cmd_verify(int argc, char **argv)
 		}
 		json_decref(fields);
 	} else {
-		char *name = strdup(sceau_verdict_name(v.code));
-		for (char *c = name; c && *c; c++)
-			*c = (char)(*c == '_' ? ' ' : *c >= 'a' && *c <= 'z' ? *c - 32 : *c);
-		printf("%s: %s\n", name ? name : "?", v.reason);
-		free(name);
+		char word[32];
+		cli_verdict_word(v.code, word, sizeof(word));
+		printf("%s: %s\n", word, v.reason);
 		if (p && p->signature_verified)
 			cli_payload_print(stdout, p);
 		else if (p)
 			printf("  (the code's contents are not shown: nothing vouches for them; "
 			       "'sceau show' decodes them)\n");
 	}
+flush:
 	if (fflush(stdout) != 0)
 		ret = EXIT_INTERNAL;
 out:

@@ -96,7 +96,7 @@ enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
 
 	if (!signer || !root || !v)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no certificate to check");
-	if (!pname)
+	if (!pname && program != SCEAU_PROGRAM_ANY)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "unknown programme %d", (int)program);
 	if (!at)
 		at = time(NULL);
@@ -148,6 +148,12 @@ enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
 	}
 	if (time_verdict(signer, "signer certificate", at, v) ||
 	    time_verdict(root, "root certificate", at, v)) {
+		ret = SCEAU_OK;
+		goto out;
+	}
+	if (program == SCEAU_PROGRAM_ANY) {
+		sceau_verdict_set(v, SCEAU_VERDICT_VALID, "signer '%s' chains to the trusted root",
+				  cn);
 		ret = SCEAU_OK;
 		goto out;
 	}

@@ -191,3 +191,54 @@ enum sceau_err sceau_time_parse(const char *s, time_t *out, struct sceau_error *
 	*out = (time_t)(days * 86400 + secs);
 	return SCEAU_OK;
 }
+
+time_t sceau_pdf_date_parse(const char *s)
+{
+	/* D:YYYYMMDDHHmmSSOHH'mm' (PDF 32000-1, 7.9.4): everything after the
+	 * year optional; O is Z, + or -, absent meaning unknown (taken as
+	 * UTC). */
+	int f[6] = {0, 1, 1, 0, 0, 0};
+	static const int width[6] = {4, 2, 2, 2, 2, 2};
+	static const int lo[6] = {SCEAU_YEAR_MIN, 1, 1, 0, 0, 0},
+			 hi[6] = {SCEAU_YEAR_MAX, 12, 31, 23, 59, 59};
+	int64_t t;
+	int n = 0;
+
+	if (!s)
+		return 0;
+	if (s[0] == 'D' && s[1] == ':')
+		s += 2;
+	for (; n < 6 && s[0] >= '0' && s[0] <= '9'; n++) {
+		if (digits(s, width[n], &f[n]) || f[n] < lo[n] || f[n] > hi[n])
+			return 0;
+		s += width[n];
+	}
+	if (n == 0 || (unsigned)f[2] > month_days(f[0], (unsigned)f[1]))
+		return 0;
+	t = days_from_civil(f[0], (unsigned)f[1], (unsigned)f[2]) * 86400 + f[3] * 3600 +
+	    f[4] * 60 + f[5];
+	if (*s == '+' || *s == '-') {
+		int hh = 0, mm = 0, sign = *s == '+' ? 1 : -1;
+		if (digits(s + 1, 2, &hh) || hh > 23)
+			return 0;
+		s += 3;
+		if (*s == '\'')
+			s++;
+		if (*s >= '0' && *s <= '9') {
+			if (digits(s, 2, &mm) || mm > 59)
+				return 0;
+			s += 2;
+			if (*s == '\'')
+				s++;
+		}
+		t -= sign * (hh * 3600 + mm * 60);
+	} else if (*s == 'Z') {
+		s++;
+		/* some writers put Z00'00' */
+		while (*s == '0' || *s == '\'')
+			s++;
+	}
+	if (*s != '\0' || t <= 0)
+		return 0;
+	return (time_t)t;
+}

@@ -164,6 +164,11 @@ enum sceau_err sceau_cose_sig_structure(const unsigned char *prot, size_t prot_l
 					unsigned char **out, size_t *out_len,
 					struct sceau_error *err);
 
+/* ---- date.c ---------------------------------------------------------- */
+/* A PDF date ("D:20261124100000Z", "D:20261124110000+01'00'", "D:2026")
+ * → time_t; 0 when it does not parse. */
+time_t sceau_pdf_date_parse(const char *s);
+
 /* ---- misc ------------------------------------------------------------ */
 
 /* Validate a days count against 1..SCEAU_DAYS_MAX; `what` names the field. */

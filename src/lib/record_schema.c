@@ -323,6 +323,8 @@ const struct rfield *sceau_schema_for(enum sceau_program type)
 		return coc_fields;
 	case SCEAU_PROGRAM_HALAL:
 		return halal_fields;
+	case SCEAU_PROGRAM_ANY:
+		break;
 	}
 	return NULL;
 }

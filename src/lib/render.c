@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <hpdf.h>
+#include <openssl/x509.h>
 
 #include "internal.h"
 #include "pdfdoc_int.h"
@@ -285,6 +286,33 @@ enum sceau_err sceau_renderer_prepare(struct sceau_renderer *r, enum sceau_progr
 	return slot_for(r, sceau_program_name(program), &s, err);
 }
 
+/* Replace the rendered PDF in *pdf by its signed form. */
+static enum sceau_err sign(const struct sceau_render_info *info, unsigned char **pdf, size_t *len,
+			   struct sceau_error *err)
+{
+	const struct sceau_signer *s = info->signer;
+	STACK_OF(X509) *chain = NULL;
+	unsigned char *signed_pdf = NULL;
+	size_t signed_len = 0;
+	enum sceau_err ret;
+
+	if (!s->key)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "render: the signer's key is locked");
+	if (!(chain = sk_X509_new_null()) || (s->root && !sk_X509_push(chain, s->root))) {
+		sk_X509_free(chain);
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory signing a PDF");
+	}
+	ret = sceau_pdf_sign(*pdf, *len, s->cert, chain, s->key, info->created, &signed_pdf,
+			     &signed_len, err);
+	sk_X509_free(chain);
+	if (ret)
+		return ret;
+	free(*pdf);
+	*pdf = signed_pdf;
+	*len = signed_len;
+	return SCEAU_OK;
+}
+
 enum sceau_err sceau_render(struct sceau_renderer *r, const struct sceau_record *rec,
 			    const struct sceau_render_info *info, unsigned char **pdf_out,
 			    size_t *len_out, unsigned *pages_out, struct sceau_error *err)
@@ -347,6 +375,8 @@ enum sceau_err sceau_render(struct sceau_renderer *r, const struct sceau_record 
 		ret = sceau_pdf_info_custom(pdf, "SceauQR", info->qr_text, err);
 	if (!ret)
 		ret = sceau_pdf_save(pdf, pdf_out, len_out, err);
+	if (!ret && info->signer)
+		ret = sign(info, pdf_out, len_out, err);
 	if (!ret && pages_out)
 		*pages_out = d.page + 1;
 out:
