@@ -126,16 +126,17 @@ int main(int argc, char **argv)
 		n = 10;
 	if (!mkdtemp(dir))
 		die("mkdtemp", NULL);
-	snprintf(path, sizeof(path), "%s/demo", dir);
+	char demo_dir[64];
+	snprintf(demo_dir, sizeof(demo_dir), "%s/demo", dir);
 	{
-		char *demo[] = {argv[1], "demo", "--dir", path, NULL};
+		char *demo[] = {argv[1], "demo", "--dir", demo_dir, NULL};
 		if (run(demo, NULL) != 0)
 			die("sceau demo failed", NULL);
 	}
-	snprintf(pdf_path, sizeof(pdf_path), "%s/coc.pdf", path);
-	snprintf(trust_dir, sizeof(trust_dir), "%s/trust", path);
-	snprintf(root_crt, sizeof(root_crt), "%s/root/root.crt", path);
-	snprintf(signer_dir, sizeof(signer_dir), "%s/signer", path);
+	snprintf(pdf_path, sizeof(pdf_path), "%s/coc.pdf", demo_dir);
+	snprintf(trust_dir, sizeof(trust_dir), "%s/trust", demo_dir);
+	snprintf(root_crt, sizeof(root_crt), "%s/root/root.crt", demo_dir);
+	snprintf(signer_dir, sizeof(signer_dir), "%s/signer", demo_dir);
 
 	/* ---- signing ---- */
 	if (sceau_signer_open(signer_dir, &s, &err) || sceau_signer_unlock(s, "demo", 4, &err) ||
