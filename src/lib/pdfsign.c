@@ -138,6 +138,76 @@ static void put_hex(unsigned char *at, const unsigned char *bin, size_t n)
 	}
 }
 
+/* The next code point of UTF-8 at *p, advancing *p; -1 when invalid. */
+static long utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	long cp;
+	int n;
+
+	if (s[0] < 0x80) {
+		*p = s + 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 1, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 2, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 3, cp = s[0] & 0x07;
+	else
+		return -1;
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	*p = s + n + 1;
+	return cp;
+}
+
+/* UTF-8 `s` as a PDF text string: printable ASCII as a literal string,
+ * anything else as UTF-16BE with a byte order mark, in hex. 0 (nothing
+ * written) when `s` is not valid UTF-8 or holds a control character. */
+static int put_text(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int ascii = 1;
+
+	while (*p) {
+		long cp = utf8_next(&p);
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			return 0;
+		if (cp >= 0x80)
+			ascii = 0;
+	}
+	if (ascii) {
+		put(o, "(", 1);
+		for (p = (const unsigned char *)s; *p; p++) {
+			if (*p == '(' || *p == ')' || *p == '\\')
+				put(o, "\\", 1);
+			put(o, p, 1);
+		}
+		put(o, ")", 1);
+		return 1;
+	}
+	puts_(o, "<feff");
+	for (p = (const unsigned char *)s; *p;) {
+		long cp = utf8_next(&p);
+		if (cp >= 0x10000) {
+			long v = cp - 0x10000;
+			putf(o, "%04lx%04lx", 0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));
+		} else {
+			putf(o, "%04lx", cp);
+		}
+	}
+	puts_(o, ">");
+	return 1;
+}
+
 /* ---- reading the original ----------------------------------------------- */
 
 /* The offset after the last "startxref" in the file's tail; 0 when none. */
@@ -217,6 +287,14 @@ static enum sceau_err qpdf_fail(qpdf_data q, struct sceau_error *err)
 				  qpdf_get_error_message_detail(q, e));
 	}
 	return SCEAU_OK;
+}
+
+/* Refuse the PDF: with libqpdf's reason when it has one, else `why`. */
+static enum sceau_err refuse(qpdf_data q, struct sceau_error *err, const char *why)
+{
+	if (qpdf_has_error(q) || qpdf_more_warnings(q))
+		return qpdf_fail(q, err);
+	return sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: %s", why);
 }
 
 /* Write the rewritten catalog and page 1 (numbers F and S for the field
@@ -547,8 +625,10 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 	if (!find_startxref(pdf, len, &o.prev))
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: no startxref");
 	if (len - o.prev < 4 || memcmp(pdf + o.prev, "xref", 4) != 0)
-		return sceau_fail(err, SCEAU_ERR_FORMAT,
-				  "cannot sign the PDF: it has an xref stream, not a table");
+		return sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: %s",
+				  pdf[o.prev] >= '1' && pdf[o.prev] <= '9'
+					  ? "it has an xref stream, not a table"
+					  : "startxref does not point to an xref table");
 
 	/* The structure, with libqpdf: no recovery, nothing printed. */
 	if (!(q = qpdf_init()))
@@ -561,38 +641,35 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 		goto out;
 	}
 	if (qpdf_is_encrypted(q)) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: it is encrypted");
+		ret = refuse(q, err, "it is encrypted");
 		goto out;
 	}
 	trailer = qpdf_get_trailer(q);
 	if (qpdf_oh_has_key(q, trailer, "/XRefStm")) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT,
-				 "cannot sign the PDF: it has an xref stream, not a table");
+		ret = refuse(q, err, "it has an xref stream, not a table");
 		goto out;
 	}
 	if (!qpdf_oh_get_value_as_longlong(q, qpdf_oh_get_key(q, trailer, "/Size"), &o.size) ||
 	    o.size < 1 || o.size > SIZE_MAX_OBJ - 2) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: bad trailer /Size");
+		ret = refuse(q, err, "bad trailer /Size");
 		goto out;
 	}
 	root = qpdf_get_root(q);
 	o.root = qpdf_oh_get_object_id(q, root);
 	o.root_gen = qpdf_oh_get_generation(q, root);
 	if (!qpdf_oh_is_dictionary(q, root) || o.root <= 0) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: bad catalog");
+		ret = refuse(q, err, "bad catalog");
 		goto out;
 	}
 	if (qpdf_get_num_pages(q) <= 0) {
-		ret = qpdf_has_error(q) ? qpdf_fail(q, err)
-					: sceau_fail(err, SCEAU_ERR_FORMAT,
-						     "cannot sign the PDF: it has no page");
+		ret = refuse(q, err, "it has no page");
 		goto out;
 	}
 	page = qpdf_get_page_n(q, 0);
 	o.page = qpdf_oh_get_object_id(q, page);
 	o.page_gen = qpdf_oh_get_generation(q, page);
 	if (o.page <= 0 || o.page == o.root) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: bad first page");
+		ret = refuse(q, err, "bad first page");
 		goto out;
 	}
 	{
@@ -622,7 +699,7 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 	id = qpdf_oh_get_key(q, trailer, "/ID");
 	if (qpdf_oh_is_array(q, id) && qpdf_oh_get_array_n_items(q, id) == 2 &&
 	    qpdf_oh_is_string(q, qpdf_oh_get_array_item(q, id, 0)) &&
-	    !(id0 = strdup(qpdf_oh_unparse(q, qpdf_oh_get_array_item(q, id, 0))))) {
+	    !(id0 = strdup(qpdf_oh_unparse_binary(q, qpdf_oh_get_array_item(q, id, 0))))) {
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -664,12 +741,15 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 	putf(&w,
 	     "%lld 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ",
 	     s);
-	if (sceau_cert_cn(cert, cn, sizeof(cn)) == 0 && cn[0]) {
-		/* PDFDocEncoding when it can, else UTF-16BE with a BOM. */
-		qpdf_oh name = qpdf_oh_new_unicode_string(q, cn);
+	/* The signer's name, for readers that show it without parsing the CMS
+	 * (optional: left out when the CN cannot be a PDF text string). */
+	if (sceau_cert_cn(cert, cn, sizeof(cn)) == 0 && cn[0] && strlen(cn) < sizeof(cn) - 1) {
+		size_t at = w.len;
 		puts_(&w, "/Name ");
-		puts_(&w, qpdf_oh_unparse(q, name));
-		puts_(&w, " ");
+		if (put_text(&w, cn))
+			puts_(&w, " ");
+		else
+			w.len = at;
 	}
 	putf(&w, "/M (%s) ", date);
 	puts_(&w, "/Reference [ << /Type /SigRef /TransformMethod /DocMDP /TransformParams "
@@ -759,8 +839,12 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 	w.p = NULL;
 	ret = SCEAU_OK;
 out:
-	if (q)
+	if (q) {
+		/* qpdf_cleanup prints an error nobody fetched. */
+		if (qpdf_has_error(q))
+			qpdf_get_error(q);
 		qpdf_cleanup(&q);
+	}
 	CMS_ContentInfo_free(cms);
 	EVP_MD_CTX_free(h);
 	EVP_MD_CTX_free(h2);
