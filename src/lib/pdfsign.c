@@ -210,24 +210,23 @@ static int put_text(struct out *o, const char *s)
 
 /* ---- reading the original ----------------------------------------------- */
 
-/* The offset after the last "startxref" in the file's tail; 0 when none. */
+/* The offset that the last "startxref" in the file's tail gives into
+ * *xref; 0 when there is none or it points outside the file. */
 static int find_startxref(const unsigned char *pdf, size_t len, unsigned long long *xref)
 {
 	static const char key[] = "startxref";
-	size_t kl = sizeof(key) - 1, from = len > TAIL_MAX ? len - TAIL_MAX : 0;
+	const size_t kl = sizeof(key) - 1;
+	size_t i, at = len, digits = 0;
 	unsigned long long v = 0;
-	size_t i, digits = 0;
 
-	if (len < kl)
-		return 0;
-	for (i = len - kl + 1; i-- > from;)
+	for (i = len > TAIL_MAX ? len - TAIL_MAX : 0; i + kl <= len; i++)
 		if (memcmp(pdf + i, key, kl) == 0)
-			break;
-	if (i == (size_t)-1 || i < from || memcmp(pdf + i, key, kl) != 0)
+			at = i;
+	if (at == len)
 		return 0;
-	for (i += kl; i < len && (pdf[i] == ' ' || pdf[i] == '\r' || pdf[i] == '\n'); i++)
+	for (i = at + kl; i < len && (pdf[i] == ' ' || pdf[i] == '\r' || pdf[i] == '\n'); i++)
 		;
-	for (; i < len && pdf[i] >= '0' && pdf[i] <= '9' && digits < 11; i++, digits++)
+	for (; i < len && pdf[i] >= '0' && pdf[i] <= '9' && digits <= 10; i++, digits++)
 		v = v * 10 + (unsigned)(pdf[i] - '0');
 	if (!digits || digits > 10 || v >= len)
 		return 0;
@@ -308,14 +307,12 @@ static enum sceau_err put_catalog_page(qpdf_data q, const struct orig *o, long l
 	qpdf_oh perms = qpdf_oh_get_key(q, root, "/Perms");
 	qpdf_oh ext = qpdf_oh_get_key(q, root, "/Extensions");
 	qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
-	qpdf_oh fields = 0;
+	const int af_dict = qpdf_oh_is_dictionary(q, af);
+	qpdf_oh fields = af_dict ? qpdf_oh_get_key(q, af, "/Fields") : 0;
 	int ok = 1;
 
-	if (qpdf_oh_is_dictionary(q, af))
-		fields = qpdf_oh_get_key(q, af, "/Fields");
-	else if (!qpdf_oh_is_null(q, af))
-		return sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: bad /AcroForm");
-	if (fields && !qpdf_oh_is_null(q, fields) && !qpdf_oh_is_array(q, fields))
+	if ((!af_dict && !qpdf_oh_is_null(q, af)) ||
+	    (af_dict && !qpdf_oh_is_null(q, fields) && !qpdf_oh_is_array(q, fields)))
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: bad /AcroForm");
 	if (!qpdf_oh_is_null(q, perms) && !qpdf_oh_is_dictionary(q, perms))
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "cannot sign the PDF: bad /Perms");
@@ -334,7 +331,7 @@ static enum sceau_err put_catalog_page(qpdf_data q, const struct orig *o, long l
 		qpdf_oh_remove_key(q, root, "/Extensions");
 	ok &= put_open(w, qpdf_oh_unparse_resolved(q, root), ">>");
 	puts_(w, "/AcroForm ");
-	if (fields) {
+	if (af_dict) {
 		qpdf_oh_remove_key(q, af, "/Fields");
 		qpdf_oh_remove_key(q, af, "/SigFlags");
 		ok &= put_open(w, qpdf_oh_unparse_resolved(q, af), ">>");
@@ -342,7 +339,7 @@ static enum sceau_err put_catalog_page(qpdf_data q, const struct orig *o, long l
 		puts_(w, "<< ");
 	}
 	puts_(w, "/Fields ");
-	if (fields && qpdf_oh_is_array(q, fields))
+	if (af_dict && qpdf_oh_is_array(q, fields))
 		ok &= put_open(w, qpdf_oh_unparse_resolved(q, fields), "]");
 	else
 		puts_(w, "[ ");
