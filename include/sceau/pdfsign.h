@@ -24,11 +24,19 @@ extern "C" {
 
 /* Sign `pdf` (`len` bytes; a PDF with a classic xref table, as sceau_render
  * writes) with `key` and its certificate `cert` at time `when` (0: now),
- * adding `chain` (may be NULL; the certificates above `cert`, root last)
- * to the CMS. Errors: SCEAU_ERR_FORMAT (not a PDF this signer can update:
- * no page, an xref stream, encrypted, already signed), SCEAU_ERR_MISMATCH
- * (the key does not match `cert`), SCEAU_ERR_CRYPTO, SCEAU_ERR_NOMEM.
- * *out: the signed PDF, caller frees with free. */
+ * adding `chain` (may be NULL; the certificates above `cert`, root last;
+ * duplicates of `cert` are skipped) to the CMS. `when` is written as /M
+ * only: the CMS carries no time. The original bytes are the output's
+ * prefix (with a newline added when they do not end in one). Existing
+ * annotations on page 1 and form fields without a signature are kept.
+ * The trailer gains an /ID (the original's first string when it has one;
+ * else the first 16 bytes of the SHA-256 of the original bytes, twice).
+ * Keys: EC (ECDSA with SHA-256) or RSA (PKCS#1 v1.5 with SHA-256).
+ * Errors: SCEAU_ERR_FORMAT (not a PDF this signer can update: no
+ * startxref, damaged objects, an xref stream, encrypted, no page,
+ * already signed or certified), SCEAU_ERR_MISMATCH (the key does not
+ * match `cert`), SCEAU_ERR_CRYPTO, SCEAU_ERR_NOMEM; on error *out is NULL
+ * and *out_len 0. *out: the signed PDF, caller frees with free. */
 SCEAU_EXPORT enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 					   STACK_OF(X509) * chain, EVP_PKEY *key, time_t when,
 					   unsigned char **out, /* OUT */
