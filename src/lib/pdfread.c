@@ -8,18 +8,19 @@
  * Handle 0 is never a valid object: passing it to a C API call is itself
  * an error, so a missing object is carried as 0 and tested before use.
  *
- * Output: libqpdf writes warnings and unsilenced errors through its
- * logger, to stderr by default. Each read gets its own logger that
- * discards everything, on top of qpdf_silence_errors and
- * qpdf_set_suppress_warnings; the warnings stay queued and are counted.
+ * Warnings: without recovery libqpdf still reads on past damage, with a
+ * warning (resolving an object it cannot parse gives null); every warning
+ * is refused (refuse_warnings). libqpdf writes warnings and unsilenced
+ * errors through its logger, to stderr by default: each read gets its own
+ * logger that discards everything, on top of qpdf_silence_errors and
+ * qpdf_set_suppress_warnings; the warnings stay queued for us.
  *
  * Bounds: the form field tree and the embedded-files name tree are walked
  * to SCEAU_PDF_DEPTH_MAX levels, each indirect node at most once (a cycle
  * or a shared node is refused), and at most NODES_MAX array items in all;
  * the embedded file is inflated with the bounded sceau_zlib_decompress.
- * libqpdf itself bounds object nesting while parsing (a warning, the
- * object becomes null) and detects loops in xref /Prev chains and the
- * page tree. */
+ * libqpdf itself bounds object nesting while parsing (at 500: a warning,
+ * so a refusal) and detects loops in xref /Prev chains and the page tree. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -245,7 +246,6 @@ void sceau_pdf_facts_free(struct sceau_pdf_facts *f)
 	free(f->sigs);
 	free(f->qr_text);
 	free(f->record_json);
-	free(f->warning);
 	free(f);
 }
 
@@ -654,21 +654,21 @@ static enum sceau_err read_pages(struct rd *r)
 	return SCEAU_OK;
 }
 
-static enum sceau_err read_warnings(struct rd *r)
+/* libqpdf warns, and reads on, where the file is damaged: an object not
+ * at its xref offset or not parsable is read as null, one nested too deep
+ * too, an unknown token as a string, a page tree is repaired. A reader
+ * of signed documents must not see something other readers do not: any
+ * warning is a refusal, with the first one's text. */
+static enum sceau_err refuse_warnings(struct rd *r)
 {
 	char text[QPDF_TEXT_MAX + 1];
+	qpdf_error w;
 
-	while (qpdf_more_warnings(r->q)) {
-		qpdf_error w = qpdf_next_warning(r->q);
-		if (!w)
-			break;
-		if (r->f->nwarnings++ == 0) {
-			one_line(text, sizeof(text), qpdf_get_error_full_text(r->q, w));
-			if (!(r->f->warning = strdup(text)))
-				return nomem(r);
-		}
-	}
-	return SCEAU_OK;
+	if (!qpdf_more_warnings(r->q) || !(w = qpdf_next_warning(r->q)))
+		return SCEAU_OK;
+	one_line(text, sizeof(text), qpdf_get_error_full_text(r->q, w));
+	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
+			  text[0] ? text : "damaged");
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -737,7 +737,7 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 	}
 	if ((ret = read_qr(&r, trailer)) != SCEAU_OK ||
 	    (ret = read_embedded(&r, root)) != SCEAU_OK || (ret = read_pages(&r)) != SCEAU_OK ||
-	    (ret = read_warnings(&r)) != SCEAU_OK)
+	    (ret = refuse_warnings(&r)) != SCEAU_OK)
 		goto out;
 	*out = r.f;
 	r.f = NULL;

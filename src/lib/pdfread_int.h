@@ -4,9 +4,10 @@
  * what it cannot read.
  *
  * The reader trusts nothing in the file: no recovery of a broken xref, no
- * decryption, a bound on everything it collects (signature fields, name
- * tree depth, embedded file size), and every qpdf error turned into
- * SCEAU_ERR_FORMAT with a reason. */
+ * reading past damage (libqpdf warns and reads a damaged object as null:
+ * every warning is refused), no decryption, a bound on everything it
+ * collects (signature fields, tree depth and size, embedded file size),
+ * and every qpdf error turned into SCEAU_ERR_FORMAT with a reason. */
 #ifndef SCEAU_PDFREAD_INT_H
 #define SCEAU_PDFREAD_INT_H
 #include <stddef.h>
@@ -94,18 +95,11 @@ struct sceau_pdf_facts {
 	unsigned char *record_json;
 	size_t record_len;
 	unsigned pages;
-	/* What libqpdf warned about while reading (it never recovers, but it
-	 * reads on past some damage: an object nested too deep becomes null,
-	 * an unknown token a string, a page tree is repaired): how many, and
-	 * the first one's text (one line; NULL when none). A document made by
-	 * sceau gives none. */
-	size_t nwarnings;
-	char *warning;
 };
 
 /* Read `len` bytes of PDF. SCEAU_ERR_FORMAT with a reason when it is not
  * a PDF libqpdf reads without recovery (no "%PDF-" at offset 0, broken
- * xref, damaged objects, encrypted, a field or name tree too deep, with a
+ * xref, damaged objects, encrypted, anything libqpdf warns about, a field or name tree too deep, with a
  * cycle, a shared node or more than 10,000 nodes, an embedded
  * certificate.json that is not a stream, not decodable, with a filter
  * other than FlateDecode, larger than SCEAU_PDF_EMBED_MAX decoded, or
