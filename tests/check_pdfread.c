@@ -930,7 +930,7 @@ static unsigned char *render_coc(size_t *len, char **json)
 	struct sceau_error err = {0};
 	struct sceau_renderer *r = NULL;
 	struct sceau_record *rec = NULL;
-	struct sceau_render_info info = {BODY, QR_TEXT, 1795514400};
+	struct sceau_render_info info = {BODY, QR_TEXT, 1795514400, NULL};
 	unsigned char *pdf = NULL;
 	unsigned pages = 0;
 

@@ -289,7 +289,7 @@ static void setup_once(void)
 	struct sceau_error err = {0};
 	struct sceau_renderer *r = NULL;
 	struct sceau_record *rec = NULL;
-	struct sceau_render_info info = {BODY, NULL, 0};
+	struct sceau_render_info info = {BODY, NULL, 0, NULL};
 	struct tu_proc p;
 	time_t t0 = 0;
 	char *rdir, *sdir, *path, *qr = NULL, *db, *db_empty;

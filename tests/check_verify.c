@@ -781,10 +781,13 @@ START_TEST(test_second_signature_dictionary_appended_is_not_valid)
 	r = judge(pdf, len);
 	ck_assert_msg(r->verdict.code != SCEAU_VERDICT_VALID, "%s", r->verdict.reason);
 	ck_assert_uint_eq(r->nsigs, 2);
-	ck_assert_int_eq(r->sigs[0].verdict.code, SCEAU_VERDICT_MODIFIED);
-	/* the copied dictionary points at the first signature's gap, not its
-	 * own /Contents */
-	ck_assert_int_eq(r->sigs[1].verdict.code, SCEAU_VERDICT_INVALID);
+	/* the new field comes first in /Fields. The copied dictionary points
+	 * at the first signature's gap, not at its own /Contents; the first
+	 * signature no longer reaches the end of the file. */
+	ck_assert_int_eq(r->sigs[0].verdict.code, SCEAU_VERDICT_INVALID);
+	ck_assert_msg(strstr(r->sigs[0].verdict.reason, "is not this signature's /Contents"), "%s",
+		      r->sigs[0].verdict.reason);
+	ck_assert_int_eq(r->sigs[1].verdict.code, SCEAU_VERDICT_MODIFIED);
 	sceau_pdf_report_free(r);
 	free(pdf);
 	free(sig);
@@ -918,7 +921,11 @@ START_TEST(test_empty_null_or_missing_contents_is_invalid)
 	pdf = patch(coc, coc_len, a, gap, "<>");
 	expect(pdf, coc_len, SCEAU_VERDICT_INVALID, "empty");
 	free(pdf);
+	/* a null value is the same as no key (PDF 32000-1, 7.3.9) */
 	pdf = patch(coc, coc_len, a, gap, "null");
+	expect(pdf, coc_len, SCEAU_VERDICT_INVALID, "no /Contents");
+	free(pdf);
+	pdf = patch(coc, coc_len, a, gap, "/Name");
 	expect(pdf, coc_len, SCEAU_VERDICT_INVALID, "not a string");
 	free(pdf);
 	/* zeros of the same length: a string, but no CMS */

@@ -49,6 +49,39 @@ static int gap_is(const unsigned char *buf, size_t a, size_t c, const unsigned c
 	return 1;
 }
 
+/* Is offset `a` inside the body of object `objid` ("N G obj" before it,
+ * no "endobj" between)? A gap inside another object is another
+ * signature's /Contents. */
+static int inside_object(const unsigned char *buf, size_t a, int objid)
+{
+	size_t i = a, lim = a > ((size_t)1 << 20) ? a - ((size_t)1 << 20) : 0;
+	long n = 0, mul = 1;
+
+	while (i > lim + 3) {
+		i--;
+		if (buf[i] != 'o' || memcmp(buf + i, "obj", 3) != 0)
+			continue;
+		if (i >= 3 && memcmp(buf + i - 3, "end", 3) == 0)
+			return 0;
+		if (i == 0 || !pdf_space(buf[i - 1]))
+			continue;
+		/* "N G obj" */
+		i--;
+		while (i > 0 && pdf_space(buf[i - 1]))
+			i--;
+		while (i > 0 && buf[i - 1] >= '0' && buf[i - 1] <= '9')
+			i--;
+		while (i > 0 && pdf_space(buf[i - 1]))
+			i--;
+		for (; i > 0 && buf[i - 1] >= '0' && buf[i - 1] <= '9' && mul < 1000000000; i--) {
+			n += (buf[i - 1] - '0') * mul;
+			mul *= 10;
+		}
+		return mul > 1 && n == objid;
+	}
+	return 0;
+}
+
 /* Coverage. Returns 1 with *a, *c, *end set when the byte range is sound
  * (the end may fall short of the file: r->whole says), else 0 with the
  * verdict set. */
@@ -98,7 +131,8 @@ static int coverage(const unsigned char *buf, size_t len, const struct sceau_pdf
 	for (k = *a; k > 0 && pdf_space(buf[k - 1]); k--)
 		;
 	if (!gap_is(buf, *a, *c, sig->contents, sig->contents_len) || k < 9 ||
-	    memcmp(buf + k - 9, "/Contents", 9) != 0) {
+	    memcmp(buf + k - 9, "/Contents", 9) != 0 ||
+	    (sig->objid > 0 && !inside_object(buf, *a, sig->objid))) {
 		bad(r, SCEAU_VERDICT_INVALID,
 		    "the unsigned gap of /ByteRange (bytes %zu to %zu) is not this signature's "
 		    "/Contents",
