@@ -69,6 +69,8 @@ static enum sceau_err judge(const struct sceau_trust *trust, X509 *signer,
 				  "the signature's time (/M) is after the time of verification");
 		return SCEAU_OK;
 	}
+	sceau_verdict_set(&r->verdict, SCEAU_VERDICT_VALID, "the whole file is signed; %s",
+			  tv.reason);
 	return SCEAU_OK;
 }
 
