@@ -52,6 +52,7 @@ struct rd {
 	int docmdp_id;     /* object number of /Perms /DocMDP; 0: none or direct */
 	int docmdp_used;   /* a signature field's /V is that object */
 	qpdf_oh record_fs; /* the file specification of RECORD_NAME, 0 when none */
+	int encrypted;     /* the open failed: the document is encrypted */
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -109,8 +110,10 @@ static enum sceau_err qpdf_failed(struct rd *r)
 	qpdf_error e = qpdf_get_error(r->q);
 	char text[QPDF_TEXT_MAX + 1];
 
-	if (e && qpdf_get_error_code(r->q, e) == qpdf_e_password)
+	if (e && qpdf_get_error_code(r->q, e) == qpdf_e_password) {
+		r->encrypted = 1;
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: it is encrypted");
+	}
 	one_line(text, sizeof(text), e ? qpdf_get_error_full_text(r->q, e) : NULL);
 	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
 			  text[0] ? text : "unknown error");
@@ -687,6 +690,65 @@ static void quiet(qpdf_data q)
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 }
 
+/* libqpdf is given this password, which no document has: an encrypted
+ * document fails to open (qpdf_e_password) rather than being decrypted,
+ * even with an empty user password, before libqpdf looks inside it. */
+#define NO_PASSWORD "sceau: no password \x01\x02"
+
+/* A qpdf_data for buf. xref_streams 0: libqpdf ignores cross-reference
+ * streams, and so decodes no stream at all (object streams are only found
+ * through them); the read fails when the document needs them. */
+static enum sceau_err open_pdf(struct rd *r, const unsigned char *buf, size_t len, int xref_streams)
+{
+	if (!(r->q = qpdf_init()))
+		return nomem(r);
+	quiet(r->q);
+	/* A broken xref is refused, never reconstructed. */
+	qpdf_set_attempt_recovery(r->q, QPDF_FALSE);
+	qpdf_set_ignore_xref_streams(r->q, xref_streams ? QPDF_FALSE : QPDF_TRUE);
+	if ((qpdf_read_memory(r->q, "PDF", (const char *)buf, len, NO_PASSWORD) & QPDF_ERRORS) ||
+	    qpdf_has_error(r->q))
+		return qpdf_failed(r);
+	if (qpdf_is_encrypted(r->q)) {
+		r->encrypted = 1;
+		return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: it is encrypted");
+	}
+	return SCEAU_OK;
+}
+
+static void close_pdf(struct rd *r)
+{
+	if (r->q) {
+		qpdf_oh_release_all(r->q);
+		qpdf_cleanup(&r->q);
+	}
+}
+
+/* Open buf without cross-reference streams when it has none (every sceau
+ * document), else scan it (sceau_pdf_scan_flate) and open it with them. */
+static enum sceau_err open_bounded(struct rd *r, const unsigned char *buf, size_t len)
+{
+	enum sceau_err ret = open_pdf(r, buf, len, 0);
+	int hybrid;
+
+	if (ret == SCEAU_OK) {
+		/* a hybrid file: its classic table hides what its
+		 * cross-reference stream (/XRefStm) adds */
+		hybrid = qpdf_oh_has_key(r->q, qpdf_get_trailer(r->q), "/XRefStm") ||
+			 memmem(buf, len, "XRefStm", 7) != NULL;
+		if (qpdf_has_error(r->q))
+			return qpdf_failed(r);
+		if (!hybrid)
+			return SCEAU_OK;
+	} else if (ret == SCEAU_ERR_NOMEM || r->encrypted) {
+		return ret;
+	}
+	close_pdf(r);
+	if ((ret = sceau_pdf_scan_flate(buf, len, r->err)) != SCEAU_OK)
+		return ret;
+	return open_pdf(r, buf, len, 1);
+}
+
 enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau_pdf_facts **out,
 			      struct sceau_error *err)
 {
@@ -701,22 +763,12 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 	/* At offset 0, where the signed byte range starts: no polyglot prefix. */
 	if (len < 5 || memcmp(buf, "%PDF-", 5) != 0)
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "not a PDF: no %%PDF header");
-	if (!(r.f = calloc(1, sizeof(*r.f))) || !(r.q = qpdf_init())) {
+	if (!(r.f = calloc(1, sizeof(*r.f)))) {
 		ret = nomem(&r);
 		goto out;
 	}
-	quiet(r.q);
-	/* A broken xref is refused, never reconstructed. */
-	qpdf_set_attempt_recovery(r.q, QPDF_FALSE);
-	if ((qpdf_read_memory(r.q, "PDF", (const char *)buf, len, NULL) & QPDF_ERRORS) ||
-	    qpdf_has_error(r.q)) {
-		ret = qpdf_failed(&r);
+	if ((ret = open_bounded(&r, buf, len)) != SCEAU_OK)
 		goto out;
-	}
-	if (qpdf_is_encrypted(r.q)) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "cannot read the PDF: it is encrypted");
-		goto out;
-	}
 	root = qpdf_get_root(r.q);
 	trailer = qpdf_get_trailer(r.q);
 	if (qpdf_has_error(r.q)) {
@@ -743,10 +795,7 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 	r.f = NULL;
 	ret = SCEAU_OK;
 out:
-	if (r.q) {
-		qpdf_oh_release_all(r.q);
-		qpdf_cleanup(&r.q);
-	}
+	close_pdf(&r);
 	idset_release(&r.seen);
 	sceau_pdf_facts_free(r.f);
 	return ret;
