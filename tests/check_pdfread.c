@@ -235,6 +235,8 @@ static struct sceau_pdf_facts *read_ok(const void *buf, size_t len)
 
 	ck_assert_msg(read_pdf(buf, len, &f, &err) == SCEAU_OK, "%s", err.msg);
 	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(err.code, SCEAU_OK);
+	ck_assert_str_eq(err.msg, "");
 	return f;
 }
 

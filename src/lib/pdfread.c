@@ -744,6 +744,7 @@ static enum sceau_err open_bounded(struct rd *r, const unsigned char *buf, size_
 		return ret;
 	}
 	close_pdf(r);
+	sceau_error_clear(r->err); /* the first attempt's reason is not the answer */
 	if ((ret = sceau_pdf_scan_flate(buf, len, r->err)) != SCEAU_OK)
 		return ret;
 	return open_pdf(r, buf, len, 1);
