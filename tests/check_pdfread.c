@@ -911,7 +911,7 @@ START_TEST(test_pdfread_refuses_huge_length)
 	pb_begin(&b, 5);
 	pb_printf(&b, "<< /Length 9223372036854775000 >>\nstream\n" RECORD "\nendstream\nendobj\n");
 	pdf = pb_finish(&b, 0, &len);
-	read_refused(pdf, len, "cannot read the PDF: ");
+	read_refused(pdf, len, "cannot read the PDF: PDF (object 5 0, offset");
 	free(pdf);
 
 	pb_doc(&b, "/Names << /EmbeddedFiles << /Names [(certificate.json) 4 0 R] >> >>");
@@ -919,7 +919,7 @@ START_TEST(test_pdfread_refuses_huge_length)
 	pb_begin(&b, 5);
 	pb_printf(&b, "<< /Length 4000000000 >>\nstream\n" RECORD "\nendstream\nendobj\n");
 	pdf = pb_finish(&b, 0, &len);
-	read_refused(pdf, len, "cannot read the PDF: ");
+	read_refused(pdf, len, "cannot read the PDF: PDF (object 5 0, offset");
 	free(pdf);
 }
 END_TEST

@@ -3,8 +3,9 @@
  *
  * The C API catches libqpdf's C++ exceptions and records them: a call
  * that fails returns a fallback (false, 0, "", a null handle) and sets an
- * error that only qpdf_has_error shows. So every walk checks
- * qpdf_has_error before it trusts what it has read, and before each node.
+ * error that only qpdf_has_error shows. So every walk checks for it, and
+ * for warnings (below), before each node and before it trusts what it has
+ * read (trouble).
  * Handle 0 is never a valid object: passing it to a C API call is itself
  * an error, so a missing object is carried as 0 and tested before use.
  *
@@ -117,6 +118,33 @@ static enum sceau_err qpdf_failed(struct rd *r)
 	one_line(text, sizeof(text), e ? qpdf_get_error_full_text(r->q, e) : NULL);
 	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
 			  text[0] ? text : "unknown error");
+}
+
+/* libqpdf warns, and reads on, where the file is damaged: an object not
+ * at its xref offset or not parsable is read as null, one nested too deep
+ * too, an unknown token as a string, a page tree is repaired. A reader
+ * of signed documents must not see something other readers do not: any
+ * warning is a refusal, with the first one's text. */
+static enum sceau_err refuse_warnings(struct rd *r)
+{
+	char text[QPDF_TEXT_MAX + 1];
+	qpdf_error w;
+
+	if (!qpdf_more_warnings(r->q) || !(w = qpdf_next_warning(r->q)))
+		return SCEAU_OK;
+	one_line(text, sizeof(text), qpdf_get_error_full_text(r->q, w));
+	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
+			  text[0] ? text : "damaged");
+}
+
+/* What libqpdf recorded since the last look: an error, else a warning
+ * (damage it read past), as ours; SCEAU_OK when neither. Checked before
+ * each node of a walk, so that a damaged document stops the walk. */
+static enum sceau_err trouble(struct rd *r)
+{
+	if (qpdf_has_error(r->q))
+		return qpdf_failed(r);
+	return refuse_warnings(r);
 }
 
 static enum sceau_err nomem(struct rd *r)
@@ -337,9 +365,7 @@ static enum sceau_err read_sig(struct rd *r, qpdf_oh sig, qpdf_oh field, struct 
 	s->docmdp_p = docmdp_p(r, sig);
 	if (oom)
 		return nomem(r);
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
-	return SCEAU_OK;
+	return trouble(r);
 }
 
 static enum sceau_err add_sig(struct rd *r, qpdf_oh sig, qpdf_oh field)
@@ -385,8 +411,8 @@ static enum sceau_err visit_field(struct rd *r, qpdf_oh node, int depth, int sig
 	enum sceau_err ret;
 	int fields = 0, n;
 
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!is_dict(r, node))
 		return SCEAU_OK;
 	if (depth > SCEAU_PDF_DEPTH_MAX)
@@ -434,8 +460,8 @@ static enum sceau_err read_fields(struct rd *r, qpdf_oh root)
 		if (ret == SCEAU_OK)
 			ret = visit_field(r, qpdf_oh_get_array_item(r->q, fields, i), 1, 0, 0);
 	}
-	if (ret == SCEAU_OK && qpdf_has_error(r->q))
-		ret = qpdf_failed(r);
+	if (ret == SCEAU_OK)
+		ret = trouble(r);
 	return ret;
 }
 
@@ -453,9 +479,7 @@ static enum sceau_err read_perms(struct rd *r, qpdf_oh root, qpdf_oh *docmdp)
 			r->docmdp_id = qpdf_oh_get_object_id(r->q, d);
 		}
 	}
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
-	return SCEAU_OK;
+	return trouble(r);
 }
 
 /* ---- the embedded record ------------------------------------------------------ */
@@ -470,8 +494,8 @@ static enum sceau_err visit_names(struct rd *r, qpdf_oh node, int depth)
 	enum sceau_err ret;
 	int n;
 
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!is_dict(r, node))
 		return SCEAU_OK;
 	if (depth > SCEAU_PDF_DEPTH_MAX)
@@ -549,15 +573,15 @@ static enum sceau_err read_record(struct rd *r)
 	if (!st)
 		st = get(r, ef, "/UF");
 	if (!st || !qpdf_oh_is_stream(r->q, st)) {
-		if (qpdf_has_error(r->q))
-			return qpdf_failed(r);
+		if ((ret = trouble(r)) != SCEAU_OK)
+			return ret;
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT,
 				  "cannot read the PDF: embedded file '%s' has no stream",
 				  RECORD_NAME);
 	}
 	filter = record_filter(r, qpdf_oh_get_dict(r->q, st));
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!filter)
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT,
 				  "cannot read the PDF: embedded file '%s' has a filter other than "
@@ -611,8 +635,8 @@ static enum sceau_err read_embedded(struct rd *r, qpdf_oh root)
 	idset_release(&r->seen);
 	if ((ret = visit_names(r, tree, 1)) != SCEAU_OK)
 		return ret;
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!r->record_fs)
 		return SCEAU_OK;
 	return read_record(r);
@@ -625,9 +649,10 @@ static enum sceau_err read_qr(struct rd *r, qpdf_oh trailer)
 	qpdf_oh v = get(r, get(r, trailer, "/Info"), "/SceauQR");
 	const char *s;
 	size_t n = 0;
+	enum sceau_err ret;
 
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!v)
 		return SCEAU_OK;
 	if (!qpdf_oh_is_string(r->q, v))
@@ -655,23 +680,6 @@ static enum sceau_err read_pages(struct rd *r)
 		return qpdf_failed(r);
 	r->f->pages = (unsigned)n;
 	return SCEAU_OK;
-}
-
-/* libqpdf warns, and reads on, where the file is damaged: an object not
- * at its xref offset or not parsable is read as null, one nested too deep
- * too, an unknown token as a string, a page tree is repaired. A reader
- * of signed documents must not see something other readers do not: any
- * warning is a refusal, with the first one's text. */
-static enum sceau_err refuse_warnings(struct rd *r)
-{
-	char text[QPDF_TEXT_MAX + 1];
-	qpdf_error w;
-
-	if (!qpdf_more_warnings(r->q) || !(w = qpdf_next_warning(r->q)))
-		return SCEAU_OK;
-	one_line(text, sizeof(text), qpdf_get_error_full_text(r->q, w));
-	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
-			  text[0] ? text : "damaged");
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -736,8 +744,8 @@ static enum sceau_err open_bounded(struct rd *r, const unsigned char *buf, size_
 		 * cross-reference stream (/XRefStm) adds */
 		hybrid = qpdf_oh_has_key(r->q, qpdf_get_trailer(r->q), "/XRefStm") ||
 			 memmem(buf, len, "XRefStm", 7) != NULL;
-		if (qpdf_has_error(r->q))
-			return qpdf_failed(r);
+		if ((ret = trouble(r)) != SCEAU_OK)
+			return ret;
 		if (!hybrid)
 			return SCEAU_OK;
 	} else if (ret == SCEAU_ERR_NOMEM || r->encrypted) {
