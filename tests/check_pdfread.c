@@ -1133,15 +1133,22 @@ static unsigned char *render_coc(size_t *len, char **json)
 	return pdf;
 }
 
-static void assert_coc_facts(const struct sceau_pdf_facts *f, const char *json)
+/* The rendered CoC's page count, QR text and record. */
+static void assert_coc_content(const struct sceau_pdf_facts *f, const char *json)
 {
 	ck_assert_uint_eq(f->pages, 1);
-	ck_assert_uint_eq(f->nsigs, 0);
-	ck_assert_uint_eq(f->nsig_fields, 0);
 	ck_assert_str_eq(f->qr_text, QR_TEXT);
 	ck_assert_ptr_nonnull(f->record_json);
 	ck_assert_uint_eq(f->record_len, strlen(json));
 	ck_assert_str_eq((char *)f->record_json, json);
+}
+
+/* The same, and no signature. */
+static void assert_coc_facts(const struct sceau_pdf_facts *f, const char *json)
+{
+	assert_coc_content(f, json);
+	ck_assert_uint_eq(f->nsigs, 0);
+	ck_assert_uint_eq(f->nsig_fields, 0);
 }
 
 /* qpdf with args on the file `in` in tmp; returns the bytes of `out`. */
@@ -1202,6 +1209,73 @@ START_TEST(test_pdfread_reads_rendered_coc)
 }
 END_TEST
 
+/* A tool that must succeed, run in tmp. */
+static void run_tool(const char *const *argv)
+{
+	struct tu_proc p;
+
+	tu_run(&p, tmp, NULL, argv);
+	ck_assert_msg(p.status == 0, "%s exited with %d: %s", argv[0], p.status, p.err);
+	tu_proc_free(&p);
+}
+#define RUN(...) run_tool((const char *const[]){__VA_ARGS__, NULL})
+
+START_TEST(test_pdfread_reads_pdfsig_signature)
+{
+	char *json = NULL, *in = tu_path(tmp, "coc.pdf"), *out = tu_path(tmp, "signed.pdf");
+	char *noise = tu_path(tmp, "noise"), *db = NULL;
+	size_t len, slen;
+	unsigned char *pdf = render_coc(&len, &json), *signed_pdf;
+	struct sceau_pdf_facts *f;
+	const struct sceau_pdf_sig *s;
+
+	/* poppler's pdfsig signs with a key in an NSS database */
+	ck_assert(asprintf(&db, "sql:%s/nss", tmp) > 0);
+	RUN("mkdir", "nss");
+	RUN("certutil", "-N", "-d", db, "--empty-password");
+	tu_write(noise, "0123456789abcdef0123456789abcdef0123456789abcdef", 48);
+	RUN("certutil", "-S", "-d", db, "-n", "signer", "-s", "CN=Test Signer", "-x", "-t",
+	    "CT,C,C", "-k", "rsa", "-g", "2048", "-Z", "SHA256", "-z", noise, "-v", "12");
+	tu_write(in, (char *)pdf, len);
+	RUN("pdfsig", "-add-signature", "-nssdir", db, "-nick", "signer", in, out);
+	signed_pdf = (unsigned char *)tu_read(out, &slen);
+	ck_assert_ptr_nonnull(signed_pdf);
+
+	f = read_ok(signed_pdf, slen);
+	ck_assert_uint_eq(f->nsig_fields, 1);
+	ck_assert_uint_eq(f->nsigs, 1);
+	ck_assert_int_eq(f->has_perms_docmdp, 0);
+	s = &f->sigs[0];
+	ck_assert_ptr_nonnull(s->field);
+	ck_assert_str_eq(s->filter, "Adobe.PPKLite");
+	ck_assert_str_eq(s->subfilter, "adbe.pkcs7.detached");
+	ck_assert_ptr_nonnull(s->m);
+	ck_assert_int_eq(strncmp(s->m, "D:", 2), 0);
+	ck_assert_int_gt(s->objid, 0);
+	ck_assert_int_eq(s->byterange_kind, SCEAU_PDF_OK);
+	ck_assert_int_eq(s->byterange_ints, 1);
+	ck_assert_int_eq(s->byterange[0], 0);
+	ck_assert_int_eq(s->byterange[2] + s->byterange[3], (long long)slen);
+	/* the gap is the hex string <...>: two hex digits a byte */
+	ck_assert_int_eq(signed_pdf[s->byterange[1]], '<');
+	ck_assert_int_eq(signed_pdf[s->byterange[2] - 1], '>');
+	ck_assert_int_eq(s->contents_kind, SCEAU_PDF_OK);
+	ck_assert_int_eq((long long)s->contents_len * 2 + 2, s->byterange[2] - s->byterange[1]);
+	ck_assert_int_eq(s->contents[0], 0x30); /* a DER SEQUENCE: the CMS */
+	ck_assert_int_eq(s->docmdp, 0);
+	/* the first revision's record and QR text, through the update */
+	assert_coc_content(f, json);
+	sceau_pdf_facts_free(f);
+	free(signed_pdf);
+	free(pdf);
+	free(json);
+	free(in);
+	free(out);
+	free(noise);
+	free(db);
+}
+END_TEST
+
 START_TEST(test_pdfread_refuses_encrypted)
 {
 	char *json = NULL, *path = tu_path(tmp, "coc.pdf");
@@ -1238,4 +1312,4 @@ TU_MAIN("pdfread", setup, teardown, test_pdfread_plain_document_has_nothing,
 	test_pdfread_refuses_missing_catalog, test_pdfread_scan_bounds_flate_streams_and_chains,
 	test_pdfread_reads_xref_stream, test_pdfread_refuses_xref_stream_bomb,
 	test_pdfread_scans_only_when_xref_streams_are_used, test_pdfread_reads_rendered_coc,
-	test_pdfread_refuses_encrypted)
+	test_pdfread_reads_pdfsig_signature, test_pdfread_refuses_encrypted)
