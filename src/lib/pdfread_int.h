@@ -108,13 +108,15 @@ struct sceau_pdf_facts {
 };
 
 /* Read `len` bytes of PDF. SCEAU_ERR_FORMAT with a reason when it is not
- * a PDF libqpdf reads without recovery (no "%PDF-" at offset 0, broken
- * xref, damaged objects, encrypted, anything libqpdf warns about, a field or name tree too deep, with a
- * cycle, a shared node or more than 10,000 nodes, an embedded
- * certificate.json that is not a stream, not decodable, with a filter
- * other than FlateDecode, larger than SCEAU_PDF_EMBED_MAX decoded, or
- * named twice); SCEAU_ERR_NOMEM. Nothing is printed. *out: caller frees
- * with sceau_pdf_facts_free. */
+ * a PDF libqpdf reads without recovery: no "%PDF-" at offset 0, a broken
+ * xref, damaged objects, anything libqpdf warns about, encryption, a
+ * compressed stream beyond the bounds above, a field or name tree too
+ * deep, with a cycle, a shared node or more than 10,000 array items, a
+ * bad Info /SceauQR, an embedded certificate.json that is not a stream,
+ * not decodable, filtered other than by FlateDecode, larger than
+ * SCEAU_PDF_EMBED_MAX decoded, or named twice. SCEAU_ERR_NOMEM. Nothing
+ * is printed; err is left clear on success. *out: caller frees with
+ * sceau_pdf_facts_free. */
 enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len,
 			      struct sceau_pdf_facts **out, /* OUT */
 			      struct sceau_error *err);
