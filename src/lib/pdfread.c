@@ -465,6 +465,53 @@ static enum sceau_err read_fields(struct rd *r, qpdf_oh root)
 	return ret;
 }
 
+/* Signature widgets on the pages that /Fields does not list (poppler's
+ * pdfsig -add-signature on a document with a direct /AcroForm adds its
+ * field to the page only): viewers show them, so they are checked too.
+ * A signature dictionary already read is not read again. */
+#define WIDGET_PAGES_MAX 1000
+static int sig_known(struct rd *r, int objid)
+{
+	for (size_t i = 0; i < r->f->nsigs; i++)
+		if (objid > 0 && r->f->sigs[i].objid == objid)
+			return 1;
+	return 0;
+}
+
+static enum sceau_err read_widgets(struct rd *r)
+{
+	int pages = (int)(r->f->pages < WIDGET_PAGES_MAX ? r->f->pages : WIDGET_PAGES_MAX);
+	enum sceau_err ret;
+
+	for (int p = 0; p < pages; p++) {
+		qpdf_oh annots = get(r, qpdf_get_page_n(r->q, (size_t)p), "/Annots");
+		int n = is_array(r, annots) ? qpdf_oh_get_array_n_items(r->q, annots) : 0;
+		for (int i = 0; i < n; i++) {
+			qpdf_oh w = qpdf_oh_get_array_item(r->q, annots, i), parent, ft, v;
+			if ((ret = count_node(r, "page annotations")) != SCEAU_OK)
+				return ret;
+			if (!is_dict(r, w) ||
+			    !qpdf_oh_is_name_and_equals(r->q, get(r, w, "/Subtype"), "/Widget"))
+				continue;
+			parent = get(r, w, "/Parent");
+			if (!(ft = get(r, w, "/FT")) && is_dict(r, parent))
+				ft = get(r, parent, "/FT");
+			if (!ft || !qpdf_oh_is_name_and_equals(r->q, ft, "/Sig"))
+				continue;
+			if (!(v = get(r, w, "/V")) && is_dict(r, parent))
+				v = get(r, parent, "/V");
+			if (!is_dict(r, v) || sig_known(r, qpdf_oh_get_object_id(r->q, v)))
+				continue;
+			r->f->nsig_fields++;
+			if (r->docmdp_id > 0 && qpdf_oh_get_object_id(r->q, v) == r->docmdp_id)
+				r->docmdp_used = 1;
+			if ((ret = add_sig(r, v, get(r, w, "/T") ? w : parent)) != SCEAU_OK)
+				return ret;
+		}
+	}
+	return trouble(r);
+}
+
 /* /Perms /DocMDP: noted before the walk, added after it when no field
  * has it as /V. */
 static enum sceau_err read_perms(struct rd *r, qpdf_oh root, qpdf_oh *docmdp)
@@ -789,7 +836,8 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 		goto out;
 	}
 	if ((ret = read_perms(&r, root, &docmdp)) != SCEAU_OK ||
-	    (ret = read_fields(&r, root)) != SCEAU_OK)
+	    (ret = read_fields(&r, root)) != SCEAU_OK || (ret = read_pages(&r)) != SCEAU_OK ||
+	    (ret = read_widgets(&r)) != SCEAU_OK)
 		goto out;
 	if (docmdp && !r.docmdp_used && r.f->nsigs < SCEAU_PDF_SIGS_MAX) {
 		if ((ret = add_sig(&r, docmdp, 0)) != SCEAU_OK)
@@ -797,8 +845,7 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 		r.f->sigs[r.f->nsigs - 1].docmdp = 1; /* a direct one has no number */
 	}
 	if ((ret = read_qr(&r, trailer)) != SCEAU_OK ||
-	    (ret = read_embedded(&r, root)) != SCEAU_OK || (ret = read_pages(&r)) != SCEAU_OK ||
-	    (ret = refuse_warnings(&r)) != SCEAU_OK)
+	    (ret = read_embedded(&r, root)) != SCEAU_OK || (ret = refuse_warnings(&r)) != SCEAU_OK)
 		goto out;
 	*out = r.f;
 	r.f = NULL;

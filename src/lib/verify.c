@@ -233,11 +233,19 @@ enum sceau_err sceau_pdf_verify(const unsigned char *pdf, size_t len,
 	r->nsigs = f->nsigs;
 	for (size_t i = 0; i < f->nsigs; i++) {
 		struct sceau_pdf_sig_report *s = &r->sigs[i];
-		if ((ret = sceau_sig_check(pdf, len, &f->sigs[i], s, &signers[i], err)) != SCEAU_OK)
+		int weak = 0;
+		if ((ret = sceau_sig_check(pdf, len, &f->sigs[i], s, &signers[i], &weak, err)) !=
+		    SCEAU_OK)
 			goto out;
 		if (s->verdict.code == SCEAU_VERDICT_VALID &&
 		    (ret = judge(trust, signers[i], program, at, s, err)) != SCEAU_OK)
 			goto out;
+		/* after trust: an untrusted signer is the first thing to say */
+		if (weak && s->verdict.code == SCEAU_VERDICT_VALID)
+			sceau_verdict_set(
+				&s->verdict, SCEAU_VERDICT_INVALID,
+				"the signature uses SHA-1, which is not accepted (SHA-256, "
+				"SHA-384, SHA-512)");
 		if (severity(s->verdict.code) > severity(r->sigs[worst].verdict.code))
 			worst = i;
 	}
