@@ -183,6 +183,11 @@ void sceau_signer_policy(X509 *signer, X509 *root, X509_CRL *crl, int crl_checke
  * → time_t; 0 when it does not parse. */
 time_t sceau_pdf_date_parse(const char *s);
 
+/* ---- error.c: UTF-8 ----------------------------------------------------- */
+/* The code point at *p (UTF-8, shortest form, no surrogates), advancing *p;
+ * -1 when the bytes there are not valid UTF-8. */
+long sceau_utf8_next(const unsigned char **p);
+
 /* ---- misc ------------------------------------------------------------ */
 
 /* Validate a days count against 1..SCEAU_DAYS_MAX; `what` names the field. */
