@@ -36,16 +36,12 @@ static int severity(enum sceau_verdict_code c)
 	}
 }
 
+/* At offset 0, where a signature's byte range starts: readers that accept
+ * the header anywhere in the first 1024 bytes would let an unsigned prefix
+ * (a polyglot) through. */
 static int has_pdf_header(const unsigned char *buf, size_t len)
 {
-	/* PDF 32000-1 7.5.2; readers accept the header within the first 1024
-	 * bytes. */
-	size_t n = len < 1024 ? len : 1024;
-
-	for (size_t i = 0; i + 5 <= n; i++)
-		if (memcmp(buf + i, "%PDF-", 5) == 0)
-			return 1;
-	return 0;
+	return len >= 5 && memcmp(buf, "%PDF-", 5) == 0;
 }
 
 /* Trust in one intact signature's signer for `program` at its signing
