@@ -955,6 +955,14 @@ START_TEST(test_empty_and_non_pdf_input_is_invalid)
 	expect("", 0, SCEAU_VERDICT_INVALID, "empty");
 	expect("hello, world\n", 13, SCEAU_VERDICT_INVALID, "not a PDF");
 	expect("\x89PNG\r\n\x1a\n", 8, SCEAU_VERDICT_INVALID, "not a PDF");
+	/* a prefix before the header (a polyglot) is outside every signature */
+	{
+		unsigned char *p = malloc(coc_len + 5);
+		memcpy(p, "JUNK\n", 5);
+		memcpy(p + 5, coc, coc_len);
+		expect(p, coc_len + 5, SCEAU_VERDICT_INVALID, "not a PDF");
+		free(p);
+	}
 }
 END_TEST
 
