@@ -117,9 +117,10 @@ static void pb_stream(struct pdfb *b, int num, const char *dict, const void *dat
 	pb_printf(b, "\nendstream\nendobj\n");
 }
 
-/* The xref table, trailer (root 1, info `info` when > 0) and %%EOF;
- * returns the buffer (caller frees), its length in *len. */
-static unsigned char *pb_finish(struct pdfb *b, int info, size_t *len)
+/* The xref table, trailer (root 1, info `info` when > 0, then the
+ * entries `extra`) and %%EOF; returns the buffer (caller frees), its
+ * length in *len. */
+static unsigned char *pb_finish_x(struct pdfb *b, int info, const char *extra, size_t *len)
 {
 	size_t xref = b->len;
 
@@ -132,7 +133,48 @@ static unsigned char *pb_finish(struct pdfb *b, int info, size_t *len)
 	pb_printf(b, "trailer\n<< /Size %d /Root 1 0 R", b->max + 1);
 	if (info > 0)
 		pb_printf(b, " /Info %d 0 R", info);
-	pb_printf(b, " >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+	pb_printf(b, " %s >>\nstartxref\n%zu\n%%%%EOF\n", extra ? extra : "", xref);
+	*len = b->len;
+	return (unsigned char *)b->buf;
+}
+
+static unsigned char *pb_finish(struct pdfb *b, int info, size_t *len)
+{
+	return pb_finish_x(b, info, NULL, len);
+}
+
+/* A cross-reference stream as object `num` instead of a table: /W [1 4 1],
+ * then `pad` zero bytes more in its data (a wrong size libqpdf only warns
+ * about, once it has inflated it all). */
+static unsigned char *pb_finish_xrefstm(struct pdfb *b, int num, size_t pad, size_t *len)
+{
+	size_t xref = b->len, n = (size_t)num + 1, raw_len = n * 6 + pad;
+	unsigned char *raw = calloc(1, raw_len), *z;
+	uLongf zlen = compressBound((uLong)raw_len);
+
+	ck_assert_ptr_nonnull(raw);
+	for (size_t i = 0; i < n; i++) {
+		size_t off = i == (size_t)num ? xref : b->off[i];
+		unsigned char *e = raw + 6 * i;
+		e[0] = i == 0 ? 0 : 1;
+		e[1] = (unsigned char)(off >> 24);
+		e[2] = (unsigned char)(off >> 16);
+		e[3] = (unsigned char)(off >> 8);
+		e[4] = (unsigned char)off;
+		e[5] = i == 0 ? 255 : 0;
+	}
+	z = malloc(zlen);
+	ck_assert_ptr_nonnull(z);
+	ck_assert_int_eq(compress2(z, &zlen, raw, (uLong)raw_len, 9), Z_OK);
+	b->off[num] = xref;
+	pb_printf(b,
+		  "%d 0 obj\n<< /Type /XRef /Size %zu /W [1 4 1] /Root 1 0 R /Filter /FlateDecode "
+		  "/Length %lu >>\nstream\n",
+		  num, n, (unsigned long)zlen);
+	pb_put(b, z, zlen);
+	pb_printf(b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xref);
+	free(raw);
+	free(z);
 	*len = b->len;
 	return (unsigned char *)b->buf;
 }
@@ -193,6 +235,8 @@ static struct sceau_pdf_facts *read_ok(const void *buf, size_t len)
 
 	ck_assert_msg(read_pdf(buf, len, &f, &err) == SCEAU_OK, "%s", err.msg);
 	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(err.code, SCEAU_OK);
+	ck_assert_str_eq(err.msg, "");
 	return f;
 }
 
@@ -867,7 +911,7 @@ START_TEST(test_pdfread_refuses_huge_length)
 	pb_begin(&b, 5);
 	pb_printf(&b, "<< /Length 9223372036854775000 >>\nstream\n" RECORD "\nendstream\nendobj\n");
 	pdf = pb_finish(&b, 0, &len);
-	read_refused(pdf, len, "cannot read the PDF: ");
+	read_refused(pdf, len, "cannot read the PDF: PDF (object 5 0, offset");
 	free(pdf);
 
 	pb_doc(&b, "/Names << /EmbeddedFiles << /Names [(certificate.json) 4 0 R] >> >>");
@@ -875,7 +919,7 @@ START_TEST(test_pdfread_refuses_huge_length)
 	pb_begin(&b, 5);
 	pb_printf(&b, "<< /Length 4000000000 >>\nstream\n" RECORD "\nendstream\nendobj\n");
 	pdf = pb_finish(&b, 0, &len);
-	read_refused(pdf, len, "cannot read the PDF: ");
+	read_refused(pdf, len, "cannot read the PDF: PDF (object 5 0, offset");
 	free(pdf);
 }
 END_TEST
@@ -918,6 +962,149 @@ START_TEST(test_pdfread_refuses_missing_catalog)
 }
 END_TEST
 
+/* ---- what libqpdf would inflate by itself --------------------------------- */
+
+/* n zero bytes compressed `times` times over (caller frees). */
+static unsigned char *zeros_z(size_t n, int times, size_t *zlen)
+{
+	unsigned char *data = calloc(1, n ? n : 1), *z;
+
+	ck_assert_ptr_nonnull(data);
+	*zlen = n;
+	for (int i = 0; i < times; i++) {
+		z = deflate_buf(data, *zlen, zlen);
+		free(data);
+		data = z;
+	}
+	return data;
+}
+
+/* "stream" + data + "endstream", `count` times, then scanned. */
+static enum sceau_err scan(const unsigned char *data, size_t n, int count, struct sceau_error *err)
+{
+	struct pdfb b;
+	enum sceau_err ret;
+
+	pb_start(&b);
+	for (int i = 0; i < count; i++) {
+		pb_printf(&b, "%d 0 obj\n<< /Length %zu >>\nstream\r\n", i + 1, n);
+		pb_put(&b, data, n);
+		pb_printf(&b, "\nendstream\nendobj\n");
+	}
+	sceau_error_clear(err);
+	ret = sceau_pdf_scan_flate((unsigned char *)b.buf, b.len, err);
+	free(b.buf);
+	return ret;
+}
+
+START_TEST(test_pdfread_scan_bounds_flate_streams_and_chains)
+{
+	struct sceau_error err = {0};
+	unsigned char *z;
+	size_t zlen, over = SCEAU_PDF_INFLATE_MAX + 1;
+
+	/* one level: at the bound, and one byte over */
+	z = zeros_z(SCEAU_PDF_INFLATE_MAX, 1, &zlen);
+	ck_assert_msg(scan(z, zlen, 1, &err) == SCEAU_OK, "%s", err.msg);
+	free(z);
+	z = zeros_z(over, 1, &zlen);
+	ck_assert_int_eq(scan(z, zlen, 1, &err), SCEAU_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "expands beyond 16777216 bytes"));
+	free(z);
+	/* /FlateDecode twice: the inner level is bounded too */
+	z = zeros_z(SCEAU_PDF_INFLATE_MAX / 2, 2, &zlen);
+	ck_assert_msg(scan(z, zlen, 1, &err) == SCEAU_OK, "%s", err.msg);
+	free(z);
+	z = zeros_z(over, 2, &zlen);
+	ck_assert_uint_lt(zlen, 1000);
+	ck_assert_int_eq(scan(z, zlen, 1, &err), SCEAU_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "expands beyond"));
+	free(z);
+	/* four layers are read, five are not */
+	z = zeros_z(1000, SCEAU_PDF_CHAIN_MAX, &zlen);
+	ck_assert_msg(scan(z, zlen, 1, &err) == SCEAU_OK, "%s", err.msg);
+	free(z);
+	z = zeros_z(1000, SCEAU_PDF_CHAIN_MAX + 1, &zlen);
+	ck_assert_int_eq(scan(z, zlen, 1, &err), SCEAU_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "compressed more than 4 times"));
+	free(z);
+	/* every stream within its bound, all together beyond theirs */
+	z = zeros_z(SCEAU_PDF_INFLATE_MAX - 4096, 1, &zlen);
+	ck_assert_msg(scan(z, zlen, 3, &err) == SCEAU_OK, "%s", err.msg);
+	ck_assert_int_eq(scan(z, zlen, 5, &err), SCEAU_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "expands beyond 67108864 bytes"));
+	free(z);
+	/* many tiny streams cost time too */
+	z = zeros_z(1, 1, &zlen);
+	ck_assert_int_eq(scan(z, zlen, 70000, &err), SCEAU_ERR_FORMAT);
+	free(z);
+	/* not zlib, and after endstream: nothing to inflate */
+	ck_assert_int_eq(scan((const unsigned char *)"xyz", 3, 1, &err), SCEAU_OK);
+	ck_assert_int_eq(sceau_pdf_scan_flate((const unsigned char *)"endstream\nx\x9c", 12, &err),
+			 SCEAU_OK);
+}
+END_TEST
+
+START_TEST(test_pdfread_reads_xref_stream)
+{
+	struct pdfb b;
+	struct sceau_pdf_facts *f;
+	unsigned char *pdf;
+	size_t len;
+
+	pb_doc(&b, "/AcroForm << /Fields [4 0 R] >>");
+	pb_obj(&b, 4, "<< /FT /Sig /T (S) /V << " SIGDICT " >> >>");
+	pdf = pb_finish_xrefstm(&b, 5, 0, &len);
+	ck_assert_ptr_null(memmem(pdf, len, "trailer", 7));
+	f = read_ok(pdf, len);
+	ck_assert_uint_eq(f->nsigs, 1);
+	ck_assert_str_eq(f->sigs[0].field, "S");
+	sceau_pdf_facts_free(f);
+	free(pdf);
+}
+END_TEST
+
+START_TEST(test_pdfread_refuses_xref_stream_bomb)
+{
+	struct pdfb b;
+	unsigned char *pdf;
+	size_t len;
+
+	/* 17 MiB of zeros after the entries: libqpdf would inflate them all
+	 * (then warn about the size) */
+	pb_doc(&b, NULL);
+	pdf = pb_finish_xrefstm(&b, 4, SCEAU_PDF_INFLATE_MAX + 1, &len);
+	ck_assert_uint_lt(len, 100000);
+	read_refused(pdf, len, "expands beyond 16777216 bytes");
+	free(pdf);
+}
+END_TEST
+
+START_TEST(test_pdfread_scans_only_when_xref_streams_are_used)
+{
+	struct pdfb b;
+	struct sceau_pdf_facts *f;
+	unsigned char *pdf, *z;
+	size_t len, zlen;
+
+	/* a classic table: libqpdf decodes nothing, an unused bomb is left alone */
+	z = zeros_z(SCEAU_PDF_INFLATE_MAX + 1, 1, &zlen);
+	pb_doc(&b, NULL);
+	pb_stream(&b, 4, "/Filter /FlateDecode", z, zlen);
+	pdf = pb_finish(&b, 0, &len);
+	f = read_ok(pdf, len);
+	sceau_pdf_facts_free(f);
+	free(pdf);
+	/* a hybrid one (/XRefStm): read with cross-reference streams, so scanned */
+	pb_doc(&b, NULL);
+	pb_stream(&b, 4, "/Filter /FlateDecode", z, zlen);
+	pdf = pb_finish_x(&b, 0, "/XRefStm 9", &len);
+	read_refused(pdf, len, "expands beyond 16777216 bytes");
+	free(pdf);
+	free(z);
+}
+END_TEST
+
 /* ---- real documents ----------------------------------------------------------- */
 
 /* A fake but well-formed QR text: the prefix and Base45 characters. */
@@ -946,15 +1133,22 @@ static unsigned char *render_coc(size_t *len, char **json)
 	return pdf;
 }
 
-static void assert_coc_facts(const struct sceau_pdf_facts *f, const char *json)
+/* The rendered CoC's page count, QR text and record. */
+static void assert_coc_content(const struct sceau_pdf_facts *f, const char *json)
 {
 	ck_assert_uint_eq(f->pages, 1);
-	ck_assert_uint_eq(f->nsigs, 0);
-	ck_assert_uint_eq(f->nsig_fields, 0);
 	ck_assert_str_eq(f->qr_text, QR_TEXT);
 	ck_assert_ptr_nonnull(f->record_json);
 	ck_assert_uint_eq(f->record_len, strlen(json));
 	ck_assert_str_eq((char *)f->record_json, json);
+}
+
+/* The same, and no signature. */
+static void assert_coc_facts(const struct sceau_pdf_facts *f, const char *json)
+{
+	assert_coc_content(f, json);
+	ck_assert_uint_eq(f->nsigs, 0);
+	ck_assert_uint_eq(f->nsig_fields, 0);
 }
 
 /* qpdf with args on the file `in` in tmp; returns the bytes of `out`. */
@@ -1015,6 +1209,73 @@ START_TEST(test_pdfread_reads_rendered_coc)
 }
 END_TEST
 
+/* A tool that must succeed, run in tmp. */
+static void run_tool(const char *const *argv)
+{
+	struct tu_proc p;
+
+	tu_run(&p, tmp, NULL, argv);
+	ck_assert_msg(p.status == 0, "%s exited with %d: %s", argv[0], p.status, p.err);
+	tu_proc_free(&p);
+}
+#define RUN(...) run_tool((const char *const[]){__VA_ARGS__, NULL})
+
+START_TEST(test_pdfread_reads_pdfsig_signature)
+{
+	char *json = NULL, *in = tu_path(tmp, "coc.pdf"), *out = tu_path(tmp, "signed.pdf");
+	char *noise = tu_path(tmp, "noise"), *db = NULL;
+	size_t len, slen;
+	unsigned char *pdf = render_coc(&len, &json), *signed_pdf;
+	struct sceau_pdf_facts *f;
+	const struct sceau_pdf_sig *s;
+
+	/* poppler's pdfsig signs with a key in an NSS database */
+	ck_assert(asprintf(&db, "sql:%s/nss", tmp) > 0);
+	RUN("mkdir", "nss");
+	RUN("certutil", "-N", "-d", db, "--empty-password");
+	tu_write(noise, "0123456789abcdef0123456789abcdef0123456789abcdef", 48);
+	RUN("certutil", "-S", "-d", db, "-n", "signer", "-s", "CN=Test Signer", "-x", "-t",
+	    "CT,C,C", "-k", "rsa", "-g", "2048", "-Z", "SHA256", "-z", noise, "-v", "12");
+	tu_write(in, (char *)pdf, len);
+	RUN("pdfsig", "-add-signature", "-nssdir", db, "-nick", "signer", in, out);
+	signed_pdf = (unsigned char *)tu_read(out, &slen);
+	ck_assert_ptr_nonnull(signed_pdf);
+
+	f = read_ok(signed_pdf, slen);
+	ck_assert_uint_eq(f->nsig_fields, 1);
+	ck_assert_uint_eq(f->nsigs, 1);
+	ck_assert_int_eq(f->has_perms_docmdp, 0);
+	s = &f->sigs[0];
+	ck_assert_ptr_nonnull(s->field);
+	ck_assert_str_eq(s->filter, "Adobe.PPKLite");
+	ck_assert_str_eq(s->subfilter, "adbe.pkcs7.detached");
+	ck_assert_ptr_nonnull(s->m);
+	ck_assert_int_eq(strncmp(s->m, "D:", 2), 0);
+	ck_assert_int_gt(s->objid, 0);
+	ck_assert_int_eq(s->byterange_kind, SCEAU_PDF_OK);
+	ck_assert_int_eq(s->byterange_ints, 1);
+	ck_assert_int_eq(s->byterange[0], 0);
+	ck_assert_int_eq(s->byterange[2] + s->byterange[3], (long long)slen);
+	/* the gap is the hex string <...>: two hex digits a byte */
+	ck_assert_int_eq(signed_pdf[s->byterange[1]], '<');
+	ck_assert_int_eq(signed_pdf[s->byterange[2] - 1], '>');
+	ck_assert_int_eq(s->contents_kind, SCEAU_PDF_OK);
+	ck_assert_int_eq((long long)s->contents_len * 2 + 2, s->byterange[2] - s->byterange[1]);
+	ck_assert_int_eq(s->contents[0], 0x30); /* a DER SEQUENCE: the CMS */
+	ck_assert_int_eq(s->docmdp, 0);
+	/* the first revision's record and QR text, through the update */
+	assert_coc_content(f, json);
+	sceau_pdf_facts_free(f);
+	free(signed_pdf);
+	free(pdf);
+	free(json);
+	free(in);
+	free(out);
+	free(noise);
+	free(db);
+}
+END_TEST
+
 START_TEST(test_pdfread_refuses_encrypted)
 {
 	char *json = NULL, *path = tu_path(tmp, "coc.pdf");
@@ -1048,5 +1309,7 @@ TU_MAIN("pdfread", setup, teardown, test_pdfread_plain_document_has_nothing,
 	test_pdfread_refuses_truncated_file, test_pdfread_refuses_broken_xref,
 	test_pdfread_refuses_deep_nesting, test_pdfread_refuses_damaged_objects,
 	test_pdfread_refuses_huge_length, test_pdfread_refuses_page_tree_loop,
-	test_pdfread_refuses_missing_catalog, test_pdfread_reads_rendered_coc,
-	test_pdfread_refuses_encrypted)
+	test_pdfread_refuses_missing_catalog, test_pdfread_scan_bounds_flate_streams_and_chains,
+	test_pdfread_reads_xref_stream, test_pdfread_refuses_xref_stream_bomb,
+	test_pdfread_scans_only_when_xref_streams_are_used, test_pdfread_reads_rendered_coc,
+	test_pdfread_reads_pdfsig_signature, test_pdfread_refuses_encrypted)

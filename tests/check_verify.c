@@ -955,6 +955,14 @@ START_TEST(test_empty_and_non_pdf_input_is_invalid)
 	expect("", 0, SCEAU_VERDICT_INVALID, "empty");
 	expect("hello, world\n", 13, SCEAU_VERDICT_INVALID, "not a PDF");
 	expect("\x89PNG\r\n\x1a\n", 8, SCEAU_VERDICT_INVALID, "not a PDF");
+	/* a prefix before the header (a polyglot) is outside every signature */
+	{
+		unsigned char *p = malloc(coc_len + 5);
+		memcpy(p, "JUNK\n", 5);
+		memcpy(p + 5, coc, coc_len);
+		expect(p, coc_len + 5, SCEAU_VERDICT_INVALID, "not a PDF");
+		free(p);
+	}
 }
 END_TEST
 
@@ -1080,6 +1088,98 @@ START_TEST(test_unreadable_files_are_errors_not_verdicts)
 }
 END_TEST
 
+/* ---- the command line --------------------------------------------------- */
+
+static void copy(const char *from, const char *to)
+{
+	size_t n;
+	char *b = tu_read(from, &n);
+
+	ck_assert_ptr_nonnull(b);
+	tu_write(to, b, n);
+	free(b);
+}
+
+START_TEST(test_cli_verifies_several_pdfs_one_result_each)
+{
+	char *dir = tu_path(tmp, "cli"), *trust_dir = tu_path(dir, "trust"),
+	     *a = tu_path(dir, "a.pdf"), *b = tu_path(dir, "b.pdf"),
+	     *missing = tu_path(dir, "missing.pdf");
+	struct tu_proc pr;
+	size_t lines = 0;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(mkdir(trust_dir, 0700), 0);
+	{
+		char *to = tu_path(trust_dir, "root.crt"), *from = tu_path(root_dir, "root.crt");
+		copy(from, to);
+		free(to);
+		free(from);
+		to = tu_path(trust_dir, "root.crl");
+		from = tu_path(root_dir, "crl.pem");
+		copy(from, to);
+		free(to);
+		free(from);
+		/* the QR payload's signer is found by kid among these */
+		to = tu_path(trust_dir, "body.crt");
+		from = tu_path(tmp, "both/signer.crt");
+		copy(from, to);
+		free(to);
+		free(from);
+	}
+	tu_write(a, (const char *)coc, coc_len);
+	{
+		char *m = malloc(coc_len + 1);
+		memcpy(m, coc, coc_len);
+		m[coc_len] = '\n';
+		tu_write(b, m, coc_len + 1);
+		free(m);
+	}
+	{
+		const char *argv[] = {SCEAU_BIN, "verify", "--trust", trust_dir,
+				      "--at",    AT_TIME,  a,         NULL};
+		tu_run(&pr, NULL, NULL, argv);
+		ck_assert_msg(pr.status == 0, "%s%s", pr.out, pr.err);
+		ck_assert_ptr_nonnull(strstr(pr.out, ": VALID"));
+		ck_assert_ptr_nonnull(strstr(pr.out, "PAdES baseline B-B"));
+		tu_proc_free(&pr);
+	}
+	{
+		const char *argv[] = {SCEAU_BIN, "verify", "--trust", trust_dir, "--at",
+				      AT_TIME,   "--json", a,         b,         NULL};
+		tu_run(&pr, NULL, NULL, argv);
+		ck_assert_int_eq(pr.status, 1);
+		for (char *c = pr.out; *c; c++)
+			lines += *c == '\n';
+		ck_assert_uint_eq(lines, 2);
+		ck_assert_ptr_nonnull(strstr(pr.out, "\"verdict\":\"valid\""));
+		ck_assert_ptr_nonnull(strstr(pr.out, "\"verdict\":\"modified\""));
+		ck_assert_ptr_nonnull(strstr(pr.out, "\"bytes_after\":1"));
+		tu_proc_free(&pr);
+	}
+	{
+		const char *argv[] = {SCEAU_BIN, "verify", "--trust", trust_dir, a, missing, NULL};
+		tu_run(&pr, NULL, NULL, argv);
+		ck_assert_int_eq(pr.status, 2);
+		ck_assert_ptr_nonnull(strstr(pr.err, "missing.pdf"));
+		ck_assert_ptr_nonnull(strstr(pr.out, "unreadable"));
+		tu_proc_free(&pr);
+	}
+	{
+		const char *argv[] = {SCEAU_BIN, "verify", "--trust", trust_dir,
+				      "--qr",    "x",      a,         NULL};
+		tu_run(&pr, NULL, NULL, argv);
+		ck_assert_int_eq(pr.status, 2);
+		tu_proc_free(&pr);
+	}
+	free(dir);
+	free(trust_dir);
+	free(a);
+	free(b);
+	free(missing);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verify");
@@ -1122,6 +1222,7 @@ int main(void)
 	tcase_add_test(tc, test_a_thousand_signature_fields_are_refused_in_bounded_time);
 	tcase_add_test(tc, test_deep_nesting_is_refused_without_crash);
 	tcase_add_test(tc, test_unreadable_files_are_errors_not_verdicts);
+	tcase_add_test(tc, test_cli_verifies_several_pdfs_one_result_each);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -83,25 +83,15 @@ static void revoked_verdict(X509_REVOKED *entry, struct sceau_verdict *v, const 
 	ERR_clear_error();
 }
 
-enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
-				  enum sceau_program program, time_t at, struct sceau_verdict *v,
-				  struct sceau_error *err)
+enum sceau_err sceau_signer_path(X509 *signer, X509 *root, struct sceau_verdict *v,
+				 struct sceau_error *err)
 {
 	enum sceau_err ret = SCEAU_ERR_NOMEM;
 	X509_STORE_CTX *ctx = NULL;
 	X509_STORE *store = NULL;
-	X509_REVOKED *entry = NULL;
 	char cn[128] = "";
-	const char *pname = sceau_program_name(program);
 
-	if (!signer || !root || !v)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "no certificate to check");
-	if (!pname && program != SCEAU_PROGRAM_ANY)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "unknown programme %d", (int)program);
-	if (!at)
-		at = time(NULL);
 	subject_cn(signer, cn, sizeof(cn));
-
 	if (!(store = X509_STORE_new()) || !X509_STORE_add_cert(store, root) ||
 	    !(ctx = X509_STORE_CTX_new()) || !X509_STORE_CTX_init(ctx, store, signer, NULL)) {
 		ret = sceau_fail_ssl(err, SCEAU_ERR_NOMEM, "cannot prepare certificate checking");
@@ -112,63 +102,86 @@ enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
 	 * before validity, so a revoked signer reads "revoked" even after its
 	 * end date. */
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
-	if (X509_verify_cert(ctx) != 1) {
+	ret = SCEAU_OK;
+	if (X509_verify_cert(ctx) != 1)
 		path_verdict(ctx, v);
-		ret = SCEAU_OK;
-		goto out;
-	}
-	ERR_clear_error();
-	if (X509_check_ca(signer) != 0) {
+	else if (X509_check_ca(signer) != 0)
 		sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
 				  "certificate '%s' is a CA, not a document signer", cn);
-		ret = SCEAU_OK;
-		goto out;
-	}
-	if (!(X509_get_key_usage(signer) & KU_DIGITAL_SIGNATURE)) {
+	else if (!(X509_get_key_usage(signer) & KU_DIGITAL_SIGNATURE))
 		sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
 				  "signer certificate '%s' does not allow digital signatures", cn);
-		ret = SCEAU_OK;
-		goto out;
-	}
-	if (crl) {
-		EVP_PKEY *pub = X509_get0_pubkey(root);
-		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(root)) != 0 ||
-		    !pub || X509_CRL_verify(crl, pub) != 1) {
-			ERR_clear_error();
-			sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
-					  "the revocation list is not signed by the trusted root");
-			ret = SCEAU_OK;
-			goto out;
-		}
-		if (X509_CRL_get0_by_cert(crl, &entry, signer) == 1) {
-			revoked_verdict(entry, v, cn);
-			ret = SCEAU_OK;
-			goto out;
-		}
-	}
-	if (time_verdict(signer, "signer certificate", at, v) ||
-	    time_verdict(root, "root certificate", at, v)) {
-		ret = SCEAU_OK;
-		goto out;
-	}
-	if (program == SCEAU_PROGRAM_ANY) {
-		sceau_verdict_set(v, SCEAU_VERDICT_VALID, "signer '%s' chains to the trusted root",
-				  cn);
-		ret = SCEAU_OK;
-		goto out;
-	}
-	if (!(sceau_cert_programs(signer) & SCEAU_PROGRAM_BIT(program))) {
-		sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
-				  "signer '%s' is not authorised for programme '%s'", cn, pname);
-		ret = SCEAU_OK;
-		goto out;
-	}
-	sceau_verdict_set(v, SCEAU_VERDICT_VALID, "signer '%s' is authorised for programme '%s'",
-			  cn, pname);
-	ret = SCEAU_OK;
+	else
+		sceau_verdict_set(v, SCEAU_VERDICT_VALID, "signer '%s' chains to the root", cn);
 out:
 	ERR_clear_error();
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
 	return ret;
+}
+
+int sceau_crl_by_root(X509_CRL *crl, X509 *root)
+{
+	EVP_PKEY *pub = X509_get0_pubkey(root);
+	int ok = X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(root)) == 0 && pub &&
+		 X509_CRL_verify(crl, pub) == 1;
+
+	ERR_clear_error();
+	return ok;
+}
+
+void sceau_signer_policy(X509 *signer, X509 *root, X509_CRL *crl, int crl_checked,
+			 enum sceau_program program, time_t at, struct sceau_verdict *v)
+{
+	X509_REVOKED *entry = NULL;
+	char cn[128] = "";
+	const char *pname = sceau_program_name(program);
+
+	subject_cn(signer, cn, sizeof(cn));
+	if (crl) {
+		if (!crl_checked && !sceau_crl_by_root(crl, root)) {
+			sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
+					  "the revocation list is not signed by the trusted root");
+			return;
+		}
+		if (X509_CRL_get0_by_cert(crl, &entry, signer) == 1) {
+			revoked_verdict(entry, v, cn);
+			return;
+		}
+	}
+	if (time_verdict(signer, "signer certificate", at, v) ||
+	    time_verdict(root, "root certificate", at, v))
+		return;
+	if (program == SCEAU_PROGRAM_ANY) {
+		sceau_verdict_set(v, SCEAU_VERDICT_VALID, "signer '%s' chains to the trusted root",
+				  cn);
+		return;
+	}
+	if (!(sceau_cert_programs(signer) & SCEAU_PROGRAM_BIT(program))) {
+		sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
+				  "signer '%s' is not authorised for programme '%s'", cn, pname);
+		return;
+	}
+	sceau_verdict_set(v, SCEAU_VERDICT_VALID, "signer '%s' is authorised for programme '%s'",
+			  cn, pname);
+}
+
+enum sceau_err sceau_signer_check(X509 *signer, X509 *root, X509_CRL *crl,
+				  enum sceau_program program, time_t at, struct sceau_verdict *v,
+				  struct sceau_error *err)
+{
+	enum sceau_err ret;
+
+	if (!signer || !root || !v)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no certificate to check");
+	if (!sceau_program_name(program) && program != SCEAU_PROGRAM_ANY)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "unknown programme %d", (int)program);
+	if (!at)
+		at = time(NULL);
+	if ((ret = sceau_signer_path(signer, root, v, err)) != SCEAU_OK)
+		return ret;
+	if (v->code == SCEAU_VERDICT_VALID)
+		sceau_signer_policy(signer, root, crl, 0, program, at, v);
+	ERR_clear_error();
+	return SCEAU_OK;
 }

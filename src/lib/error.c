@@ -138,3 +138,39 @@ const char *sceau_errno_text(int errnum)
 		return "input/output error";
 	}
 }
+
+/* ---- shared by the PDF writers (pdfdoc.c, pdfsign.c) ---- */
+
+long sceau_utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	long cp;
+	int n;
+
+	if (s[0] < 0x80) {
+		*p = s + 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		cp = s[0] & 0x1f;
+		n = 1;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		cp = s[0] & 0x0f;
+		n = 2;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		cp = s[0] & 0x07;
+		n = 3;
+	} else {
+		return -1;
+	}
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	*p = s + n + 1;
+	return cp;
+}

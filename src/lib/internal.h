@@ -164,10 +164,29 @@ enum sceau_err sceau_cose_sig_structure(const unsigned char *prot, size_t prot_l
 					unsigned char **out, size_t *out_len,
 					struct sceau_error *err);
 
+/* ---- check.c: sceau_signer_check in two halves -------------------------- */
+/* The time-independent half, worth remembering: `signer` chains to `root`
+ * (X509_verify_cert, times not checked), is not a CA and allows digital
+ * signatures. Verdict valid or untrusted. */
+enum sceau_err sceau_signer_path(X509 *signer, X509 *root, struct sceau_verdict *v,
+				 struct sceau_error *err);
+/* Is `crl` issued and signed by `root`? */
+int sceau_crl_by_root(X509_CRL *crl, X509 *root);
+/* The other half, for a signer whose path is valid: revocation on `crl`
+ * (whose signature is checked unless `crl_checked`), validity at `at`,
+ * authorisation for `program`. */
+void sceau_signer_policy(X509 *signer, X509 *root, X509_CRL *crl, int crl_checked,
+			 enum sceau_program program, time_t at, struct sceau_verdict *v);
+
 /* ---- date.c ---------------------------------------------------------- */
 /* A PDF date ("D:20261124100000Z", "D:20261124110000+01'00'", "D:2026")
  * → time_t; 0 when it does not parse. */
 time_t sceau_pdf_date_parse(const char *s);
+
+/* ---- error.c: UTF-8 ----------------------------------------------------- */
+/* The code point at *p (UTF-8, shortest form, no surrogates), advancing *p;
+ * -1 when the bytes there are not valid UTF-8. */
+long sceau_utf8_next(const unsigned char **p);
 
 /* ---- misc ------------------------------------------------------------ */
 

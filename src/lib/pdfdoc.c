@@ -133,42 +133,6 @@ enum sceau_err sceau_pdf_failed(HPDF_Error e, HPDF_STATUS st, const char *what,
 
 /* ---- text and dates ---------------------------------------------------- */
 
-/* Next code point of NUL-terminated UTF-8 at *p (advanced); -1 when the
- * bytes there are not the shortest form of a scalar value. */
-static long utf8_next(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	long cp;
-	int n;
-
-	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		cp = s[0] & 0x1f;
-		n = 1;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		cp = s[0] & 0x0f;
-		n = 2;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		cp = s[0] & 0x07;
-		n = 3;
-	} else {
-		return -1;
-	}
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*p = s + n + 1;
-	return cp;
-}
-
 /* Whether UTF-8 `s` can be written as a PDF text string: valid, short
  * enough, no control characters. *ascii set when it is printable ASCII. */
 static enum sceau_err text_check(const char *s, const char *what, int *ascii,
@@ -182,7 +146,7 @@ static enum sceau_err text_check(const char *s, const char *what, int *ascii,
 		return sceau_fail(err, SCEAU_ERR_INVALID, "%s too long: %zu bytes, at most %d",
 				  what, len, SCEAU_PDF_TEXT_MAX);
 	while (*p) {
-		long cp = utf8_next(&p);
+		long cp = sceau_utf8_next(&p);
 		if (cp < 0)
 			return sceau_fail(err, SCEAU_ERR_INVALID, "%s is not valid UTF-8", what);
 		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
@@ -226,7 +190,7 @@ static enum sceau_err dict_add_text(HPDF_Dict dict, const char *key, const char 
 	u16[n++] = 0xfe;
 	u16[n++] = 0xff;
 	for (p = (const unsigned char *)s; *p;) {
-		long cp = utf8_next(&p);
+		long cp = sceau_utf8_next(&p);
 		if (cp >= 0x10000) {
 			long v = cp - 0x10000;
 			long hi = 0xd800 | (v >> 10), lo = 0xdc00 | (v & 0x3ff);

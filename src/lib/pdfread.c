@@ -3,8 +3,9 @@
  *
  * The C API catches libqpdf's C++ exceptions and records them: a call
  * that fails returns a fallback (false, 0, "", a null handle) and sets an
- * error that only qpdf_has_error shows. So every walk checks
- * qpdf_has_error before it trusts what it has read, and before each node.
+ * error that only qpdf_has_error shows. So every walk checks for it, and
+ * for warnings (below), before each node and before it trusts what it has
+ * read (trouble).
  * Handle 0 is never a valid object: passing it to a C API call is itself
  * an error, so a missing object is carried as 0 and tested before use.
  *
@@ -52,6 +53,7 @@ struct rd {
 	int docmdp_id;     /* object number of /Perms /DocMDP; 0: none or direct */
 	int docmdp_used;   /* a signature field's /V is that object */
 	qpdf_oh record_fs; /* the file specification of RECORD_NAME, 0 when none */
+	int encrypted;     /* the open failed: the document is encrypted */
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -109,11 +111,40 @@ static enum sceau_err qpdf_failed(struct rd *r)
 	qpdf_error e = qpdf_get_error(r->q);
 	char text[QPDF_TEXT_MAX + 1];
 
-	if (e && qpdf_get_error_code(r->q, e) == qpdf_e_password)
+	if (e && qpdf_get_error_code(r->q, e) == qpdf_e_password) {
+		r->encrypted = 1;
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: it is encrypted");
+	}
 	one_line(text, sizeof(text), e ? qpdf_get_error_full_text(r->q, e) : NULL);
 	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
 			  text[0] ? text : "unknown error");
+}
+
+/* libqpdf warns, and reads on, where the file is damaged: an object not
+ * at its xref offset or not parsable is read as null, one nested too deep
+ * too, an unknown token as a string, a page tree is repaired. A reader
+ * of signed documents must not see something other readers do not: any
+ * warning is a refusal, with the first one's text. */
+static enum sceau_err refuse_warnings(struct rd *r)
+{
+	char text[QPDF_TEXT_MAX + 1];
+	qpdf_error w;
+
+	if (!qpdf_more_warnings(r->q) || !(w = qpdf_next_warning(r->q)))
+		return SCEAU_OK;
+	one_line(text, sizeof(text), qpdf_get_error_full_text(r->q, w));
+	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
+			  text[0] ? text : "damaged");
+}
+
+/* What libqpdf recorded since the last look: an error, else a warning
+ * (damage it read past), as ours; SCEAU_OK when neither. Checked before
+ * each node of a walk, so that a damaged document stops the walk. */
+static enum sceau_err trouble(struct rd *r)
+{
+	if (qpdf_has_error(r->q))
+		return qpdf_failed(r);
+	return refuse_warnings(r);
 }
 
 static enum sceau_err nomem(struct rd *r)
@@ -334,9 +365,7 @@ static enum sceau_err read_sig(struct rd *r, qpdf_oh sig, qpdf_oh field, struct 
 	s->docmdp_p = docmdp_p(r, sig);
 	if (oom)
 		return nomem(r);
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
-	return SCEAU_OK;
+	return trouble(r);
 }
 
 static enum sceau_err add_sig(struct rd *r, qpdf_oh sig, qpdf_oh field)
@@ -382,8 +411,8 @@ static enum sceau_err visit_field(struct rd *r, qpdf_oh node, int depth, int sig
 	enum sceau_err ret;
 	int fields = 0, n;
 
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!is_dict(r, node))
 		return SCEAU_OK;
 	if (depth > SCEAU_PDF_DEPTH_MAX)
@@ -431,9 +460,56 @@ static enum sceau_err read_fields(struct rd *r, qpdf_oh root)
 		if (ret == SCEAU_OK)
 			ret = visit_field(r, qpdf_oh_get_array_item(r->q, fields, i), 1, 0, 0);
 	}
-	if (ret == SCEAU_OK && qpdf_has_error(r->q))
-		ret = qpdf_failed(r);
+	if (ret == SCEAU_OK)
+		ret = trouble(r);
 	return ret;
+}
+
+/* Signature widgets on the pages that /Fields does not list (poppler's
+ * pdfsig -add-signature on a document with a direct /AcroForm adds its
+ * field to the page only): viewers show them, so they are checked too.
+ * A signature dictionary already read is not read again. */
+#define WIDGET_PAGES_MAX 1000
+static int sig_known(struct rd *r, int objid)
+{
+	for (size_t i = 0; i < r->f->nsigs; i++)
+		if (objid > 0 && r->f->sigs[i].objid == objid)
+			return 1;
+	return 0;
+}
+
+static enum sceau_err read_widgets(struct rd *r)
+{
+	int pages = (int)(r->f->pages < WIDGET_PAGES_MAX ? r->f->pages : WIDGET_PAGES_MAX);
+	enum sceau_err ret;
+
+	for (int p = 0; p < pages; p++) {
+		qpdf_oh annots = get(r, qpdf_get_page_n(r->q, (size_t)p), "/Annots");
+		int n = is_array(r, annots) ? qpdf_oh_get_array_n_items(r->q, annots) : 0;
+		for (int i = 0; i < n; i++) {
+			qpdf_oh w = qpdf_oh_get_array_item(r->q, annots, i), parent, ft, v;
+			if ((ret = count_node(r, "page annotations")) != SCEAU_OK)
+				return ret;
+			if (!is_dict(r, w) ||
+			    !qpdf_oh_is_name_and_equals(r->q, get(r, w, "/Subtype"), "/Widget"))
+				continue;
+			parent = get(r, w, "/Parent");
+			if (!(ft = get(r, w, "/FT")) && is_dict(r, parent))
+				ft = get(r, parent, "/FT");
+			if (!ft || !qpdf_oh_is_name_and_equals(r->q, ft, "/Sig"))
+				continue;
+			if (!(v = get(r, w, "/V")) && is_dict(r, parent))
+				v = get(r, parent, "/V");
+			if (!is_dict(r, v) || sig_known(r, qpdf_oh_get_object_id(r->q, v)))
+				continue;
+			r->f->nsig_fields++;
+			if (r->docmdp_id > 0 && qpdf_oh_get_object_id(r->q, v) == r->docmdp_id)
+				r->docmdp_used = 1;
+			if ((ret = add_sig(r, v, get(r, w, "/T") ? w : parent)) != SCEAU_OK)
+				return ret;
+		}
+	}
+	return trouble(r);
 }
 
 /* /Perms /DocMDP: noted before the walk, added after it when no field
@@ -450,9 +526,7 @@ static enum sceau_err read_perms(struct rd *r, qpdf_oh root, qpdf_oh *docmdp)
 			r->docmdp_id = qpdf_oh_get_object_id(r->q, d);
 		}
 	}
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
-	return SCEAU_OK;
+	return trouble(r);
 }
 
 /* ---- the embedded record ------------------------------------------------------ */
@@ -467,8 +541,8 @@ static enum sceau_err visit_names(struct rd *r, qpdf_oh node, int depth)
 	enum sceau_err ret;
 	int n;
 
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!is_dict(r, node))
 		return SCEAU_OK;
 	if (depth > SCEAU_PDF_DEPTH_MAX)
@@ -546,15 +620,15 @@ static enum sceau_err read_record(struct rd *r)
 	if (!st)
 		st = get(r, ef, "/UF");
 	if (!st || !qpdf_oh_is_stream(r->q, st)) {
-		if (qpdf_has_error(r->q))
-			return qpdf_failed(r);
+		if ((ret = trouble(r)) != SCEAU_OK)
+			return ret;
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT,
 				  "cannot read the PDF: embedded file '%s' has no stream",
 				  RECORD_NAME);
 	}
 	filter = record_filter(r, qpdf_oh_get_dict(r->q, st));
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!filter)
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT,
 				  "cannot read the PDF: embedded file '%s' has a filter other than "
@@ -608,8 +682,8 @@ static enum sceau_err read_embedded(struct rd *r, qpdf_oh root)
 	idset_release(&r->seen);
 	if ((ret = visit_names(r, tree, 1)) != SCEAU_OK)
 		return ret;
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!r->record_fs)
 		return SCEAU_OK;
 	return read_record(r);
@@ -622,9 +696,10 @@ static enum sceau_err read_qr(struct rd *r, qpdf_oh trailer)
 	qpdf_oh v = get(r, get(r, trailer, "/Info"), "/SceauQR");
 	const char *s;
 	size_t n = 0;
+	enum sceau_err ret;
 
-	if (qpdf_has_error(r->q))
-		return qpdf_failed(r);
+	if ((ret = trouble(r)) != SCEAU_OK)
+		return ret;
 	if (!v)
 		return SCEAU_OK;
 	if (!qpdf_oh_is_string(r->q, v))
@@ -654,23 +729,6 @@ static enum sceau_err read_pages(struct rd *r)
 	return SCEAU_OK;
 }
 
-/* libqpdf warns, and reads on, where the file is damaged: an object not
- * at its xref offset or not parsable is read as null, one nested too deep
- * too, an unknown token as a string, a page tree is repaired. A reader
- * of signed documents must not see something other readers do not: any
- * warning is a refusal, with the first one's text. */
-static enum sceau_err refuse_warnings(struct rd *r)
-{
-	char text[QPDF_TEXT_MAX + 1];
-	qpdf_error w;
-
-	if (!qpdf_more_warnings(r->q) || !(w = qpdf_next_warning(r->q)))
-		return SCEAU_OK;
-	one_line(text, sizeof(text), qpdf_get_error_full_text(r->q, w));
-	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
-			  text[0] ? text : "damaged");
-}
-
 /* ---- reading ------------------------------------------------------------------ */
 
 /* A logger that writes nothing anywhere, for this qpdf_data only. */
@@ -687,6 +745,66 @@ static void quiet(qpdf_data q)
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 }
 
+/* libqpdf is given this password, which no document has: an encrypted
+ * document fails to open (qpdf_e_password) rather than being decrypted,
+ * even with an empty user password, before libqpdf looks inside it. */
+#define NO_PASSWORD "sceau: no password \x01\x02"
+
+/* A qpdf_data for buf. xref_streams 0: libqpdf ignores cross-reference
+ * streams, and so decodes no stream at all (object streams are only found
+ * through them); the read fails when the document needs them. */
+static enum sceau_err open_pdf(struct rd *r, const unsigned char *buf, size_t len, int xref_streams)
+{
+	if (!(r->q = qpdf_init()))
+		return nomem(r);
+	quiet(r->q);
+	/* A broken xref is refused, never reconstructed. */
+	qpdf_set_attempt_recovery(r->q, QPDF_FALSE);
+	qpdf_set_ignore_xref_streams(r->q, xref_streams ? QPDF_FALSE : QPDF_TRUE);
+	if ((qpdf_read_memory(r->q, "PDF", (const char *)buf, len, NO_PASSWORD) & QPDF_ERRORS) ||
+	    qpdf_has_error(r->q))
+		return qpdf_failed(r);
+	if (qpdf_is_encrypted(r->q)) {
+		r->encrypted = 1;
+		return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: it is encrypted");
+	}
+	return SCEAU_OK;
+}
+
+static void close_pdf(struct rd *r)
+{
+	if (r->q) {
+		qpdf_oh_release_all(r->q);
+		qpdf_cleanup(&r->q);
+	}
+}
+
+/* Open buf without cross-reference streams when it has none (every sceau
+ * document), else scan it (sceau_pdf_scan_flate) and open it with them. */
+static enum sceau_err open_bounded(struct rd *r, const unsigned char *buf, size_t len)
+{
+	enum sceau_err ret = open_pdf(r, buf, len, 0);
+	int hybrid;
+
+	if (ret == SCEAU_OK) {
+		/* a hybrid file: its classic table hides what its
+		 * cross-reference stream (/XRefStm) adds */
+		hybrid = qpdf_oh_has_key(r->q, qpdf_get_trailer(r->q), "/XRefStm") ||
+			 memmem(buf, len, "XRefStm", 7) != NULL;
+		if ((ret = trouble(r)) != SCEAU_OK)
+			return ret;
+		if (!hybrid)
+			return SCEAU_OK;
+	} else if (ret == SCEAU_ERR_NOMEM || r->encrypted) {
+		return ret;
+	}
+	close_pdf(r);
+	sceau_error_clear(r->err); /* the first attempt's reason is not the answer */
+	if ((ret = sceau_pdf_scan_flate(buf, len, r->err)) != SCEAU_OK)
+		return ret;
+	return open_pdf(r, buf, len, 1);
+}
+
 enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau_pdf_facts **out,
 			      struct sceau_error *err)
 {
@@ -701,22 +819,12 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 	/* At offset 0, where the signed byte range starts: no polyglot prefix. */
 	if (len < 5 || memcmp(buf, "%PDF-", 5) != 0)
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "not a PDF: no %%PDF header");
-	if (!(r.f = calloc(1, sizeof(*r.f))) || !(r.q = qpdf_init())) {
+	if (!(r.f = calloc(1, sizeof(*r.f)))) {
 		ret = nomem(&r);
 		goto out;
 	}
-	quiet(r.q);
-	/* A broken xref is refused, never reconstructed. */
-	qpdf_set_attempt_recovery(r.q, QPDF_FALSE);
-	if ((qpdf_read_memory(r.q, "PDF", (const char *)buf, len, NULL) & QPDF_ERRORS) ||
-	    qpdf_has_error(r.q)) {
-		ret = qpdf_failed(&r);
+	if ((ret = open_bounded(&r, buf, len)) != SCEAU_OK)
 		goto out;
-	}
-	if (qpdf_is_encrypted(r.q)) {
-		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "cannot read the PDF: it is encrypted");
-		goto out;
-	}
 	root = qpdf_get_root(r.q);
 	trailer = qpdf_get_trailer(r.q);
 	if (qpdf_has_error(r.q)) {
@@ -728,7 +836,8 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 		goto out;
 	}
 	if ((ret = read_perms(&r, root, &docmdp)) != SCEAU_OK ||
-	    (ret = read_fields(&r, root)) != SCEAU_OK)
+	    (ret = read_fields(&r, root)) != SCEAU_OK || (ret = read_pages(&r)) != SCEAU_OK ||
+	    (ret = read_widgets(&r)) != SCEAU_OK)
 		goto out;
 	if (docmdp && !r.docmdp_used && r.f->nsigs < SCEAU_PDF_SIGS_MAX) {
 		if ((ret = add_sig(&r, docmdp, 0)) != SCEAU_OK)
@@ -736,17 +845,13 @@ enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len, struct sceau
 		r.f->sigs[r.f->nsigs - 1].docmdp = 1; /* a direct one has no number */
 	}
 	if ((ret = read_qr(&r, trailer)) != SCEAU_OK ||
-	    (ret = read_embedded(&r, root)) != SCEAU_OK || (ret = read_pages(&r)) != SCEAU_OK ||
-	    (ret = refuse_warnings(&r)) != SCEAU_OK)
+	    (ret = read_embedded(&r, root)) != SCEAU_OK || (ret = refuse_warnings(&r)) != SCEAU_OK)
 		goto out;
 	*out = r.f;
 	r.f = NULL;
 	ret = SCEAU_OK;
 out:
-	if (r.q) {
-		qpdf_oh_release_all(r.q);
-		qpdf_cleanup(&r.q);
-	}
+	close_pdf(&r);
 	idset_release(&r.seen);
 	sceau_pdf_facts_free(r.f);
 	return ret;

@@ -24,6 +24,16 @@
 /* Depth of the AcroForm field tree (/Kids) and of name trees followed. */
 #define SCEAU_PDF_DEPTH_MAX 16
 
+/* libqpdf inflates cross-reference and object streams by itself, with no
+ * limit: a PDF that needs cross-reference streams is first scanned
+ * (sceau_pdf_scan_flate) so that no zlib stream in it inflates to more
+ * than SCEAU_PDF_INFLATE_MAX bytes, all of them together to more than
+ * SCEAU_PDF_INFLATE_TOTAL, or is compressed more than SCEAU_PDF_CHAIN_MAX
+ * times over. */
+#define SCEAU_PDF_INFLATE_MAX   ((size_t)16 << 20)
+#define SCEAU_PDF_INFLATE_TOTAL ((size_t)64 << 20)
+#define SCEAU_PDF_CHAIN_MAX     4
+
 /* How a key of a signature dictionary was found. A key whose value is
  * null, or a reference to a missing object, counts as absent (ISO
  * 32000-1 7.3.7; libqpdf hides such keys). */
@@ -98,16 +108,24 @@ struct sceau_pdf_facts {
 };
 
 /* Read `len` bytes of PDF. SCEAU_ERR_FORMAT with a reason when it is not
- * a PDF libqpdf reads without recovery (no "%PDF-" at offset 0, broken
- * xref, damaged objects, encrypted, anything libqpdf warns about, a field or name tree too deep, with a
- * cycle, a shared node or more than 10,000 nodes, an embedded
- * certificate.json that is not a stream, not decodable, with a filter
- * other than FlateDecode, larger than SCEAU_PDF_EMBED_MAX decoded, or
- * named twice); SCEAU_ERR_NOMEM. Nothing is printed. *out: caller frees
- * with sceau_pdf_facts_free. */
+ * a PDF libqpdf reads without recovery: no "%PDF-" at offset 0, a broken
+ * xref, damaged objects, anything libqpdf warns about, encryption, a
+ * compressed stream beyond the bounds above, a field or name tree too
+ * deep, with a cycle, a shared node or more than 10,000 array items, a
+ * bad Info /SceauQR, an embedded certificate.json that is not a stream,
+ * not decodable, filtered other than by FlateDecode, larger than
+ * SCEAU_PDF_EMBED_MAX decoded, or named twice. SCEAU_ERR_NOMEM. Nothing
+ * is printed; err is left clear on success. *out: caller frees with
+ * sceau_pdf_facts_free. */
 enum sceau_err sceau_pdf_read(const unsigned char *buf, size_t len,
 			      struct sceau_pdf_facts **out, /* OUT */
 			      struct sceau_error *err);
 void sceau_pdf_facts_free(struct sceau_pdf_facts *f);
+
+/* pdfread_scan.c: SCEAU_OK when every zlib stream after a `stream`
+ * keyword of buf stays within the bounds above, through chains of zlib
+ * streams; else SCEAU_ERR_FORMAT (or SCEAU_ERR_NOMEM). Output is counted,
+ * never kept. */
+enum sceau_err sceau_pdf_scan_flate(const unsigned char *buf, size_t len, struct sceau_error *err);
 
 #endif

@@ -138,37 +138,6 @@ static void put_hex(unsigned char *at, const unsigned char *bin, size_t n)
 	}
 }
 
-/* The next code point of UTF-8 at *p, advancing *p; -1 when invalid. */
-static long utf8_next(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	long cp;
-	int n;
-
-	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 1, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 2, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 3, cp = s[0] & 0x07;
-	else
-		return -1;
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*p = s + n + 1;
-	return cp;
-}
-
 /* UTF-8 `s` as a PDF text string: printable ASCII as a literal string,
  * anything else as UTF-16BE with a byte order mark, in hex. 0 (nothing
  * written) when `s` is not valid UTF-8 or holds a control character. */
@@ -178,7 +147,7 @@ static int put_text(struct out *o, const char *s)
 	int ascii = 1;
 
 	while (*p) {
-		long cp = utf8_next(&p);
+		long cp = sceau_utf8_next(&p);
 		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 			return 0;
 		if (cp >= 0x80)
@@ -196,7 +165,7 @@ static int put_text(struct out *o, const char *s)
 	}
 	puts_(o, "<feff");
 	for (p = (const unsigned char *)s; *p;) {
-		long cp = utf8_next(&p);
+		long cp = sceau_utf8_next(&p);
 		if (cp >= 0x10000) {
 			long v = cp - 0x10000;
 			putf(o, "%04lx%04lx", 0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));

@@ -16,7 +16,14 @@ enum sceau_err sceau_trust_new(struct sceau_trust **out, struct sceau_error *err
 	if (!out)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust store given");
 	*out = calloc(1, sizeof(**out));
-	return *out ? SCEAU_OK : sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+	if (!*out)
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+	if (pthread_mutex_init(&(*out)->lock, NULL) != 0) {
+		free(*out);
+		*out = NULL;
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "cannot create a lock");
+	}
+	return SCEAU_OK;
 }
 
 void sceau_trust_free(struct sceau_trust *t)
@@ -29,6 +36,9 @@ void sceau_trust_free(struct sceau_trust *t)
 		X509_free(t->signers[i].cert);
 	for (size_t i = 0; i < t->ncrls; i++)
 		X509_CRL_free(t->crls[i]);
+	for (size_t i = 0; i < t->nmemo; i++)
+		X509_free(t->memo[i].cert);
+	pthread_mutex_destroy(&t->lock);
 	free(t->roots);
 	free(t->signers);
 	free(t->crls);
@@ -221,26 +231,92 @@ out:
 	return ret;
 }
 
+/* The memo for (cert, root), computed on first use. Returns SCEAU_OK and a
+ * copy in *m. */
+static enum sceau_err memo_for(const struct sceau_trust *ct, X509 *cert, X509 *root,
+			       struct sceau_trust_memo *m, struct sceau_error *err)
+{
+	/* the store is logically const: the memo only remembers */
+	struct sceau_trust *t = (struct sceau_trust *)ct;
+	enum sceau_err ret = SCEAU_OK;
+	int found = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->nmemo && !found; i++)
+		if (t->memo[i].root == root && X509_cmp(t->memo[i].cert, cert) == 0) {
+			*m = t->memo[i];
+			found = 1;
+		}
+	pthread_mutex_unlock(&t->lock);
+	if (found)
+		return SCEAU_OK;
+	memset(m, 0, sizeof(*m));
+	m->root = root;
+	m->cert = cert;
+	m->signed_by_root = X509_verify(cert, X509_get0_pubkey(root)) == 1;
+	ERR_clear_error();
+	if (m->signed_by_root && (ret = sceau_signer_path(cert, root, &m->path, err)) != SCEAU_OK)
+		return ret;
+	if (!X509_up_ref(cert))
+		return SCEAU_OK; /* not remembered: no harm */
+	pthread_mutex_lock(&t->lock);
+	{
+		struct sceau_trust_memo *slot = &t->memo[t->next_memo];
+		if (t->nmemo == SCEAU_TRUST_MEMO)
+			X509_free(slot->cert);
+		else
+			t->nmemo++;
+		*slot = *m;
+		t->next_memo = (t->next_memo + 1) % SCEAU_TRUST_MEMO;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return SCEAU_OK;
+}
+
+/* Has `crl` been found signed by `root` before? If not, check and
+ * remember. */
+static int crl_checked(const struct sceau_trust *ct, X509_CRL *crl, X509 *root)
+{
+	struct sceau_trust *t = (struct sceau_trust *)ct;
+	int ok = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->ncrl_ok && !ok; i++)
+		ok = t->crl_ok[i] == crl;
+	pthread_mutex_unlock(&t->lock);
+	if (ok || !sceau_crl_by_root(crl, root))
+		return ok;
+	pthread_mutex_lock(&t->lock);
+	if (t->ncrl_ok < SCEAU_TRUST_MEMO)
+		t->crl_ok[t->ncrl_ok++] = crl;
+	pthread_mutex_unlock(&t->lock);
+	return 1;
+}
+
 enum sceau_err sceau_trust_judge(const struct sceau_trust *t, X509 *cert, enum sceau_program type,
 				 time_t at, struct sceau_verdict *v, struct sceau_error *err)
 {
 	enum sceau_err ret;
 	char cn[128];
 
+	if (!sceau_program_name(type) && type != SCEAU_PROGRAM_ANY)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "unknown programme %d", (int)type);
+	if (!at)
+		at = time(NULL);
 	sceau_cert_cn(cert, cn, sizeof(cn));
 	sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
 			  "signer certificate '%s' does not chain to a trusted root", cn);
 	for (size_t i = 0; i < t->nroots; i++) {
 		X509 *root = t->roots[i];
 		X509_CRL *crl;
-		struct sceau_verdict rv;
+		struct sceau_trust_memo m;
 		char rcn[128];
 		if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(root)) != 0)
 			continue;
-		if (X509_verify(cert, X509_get0_pubkey(root)) != 1) {
-			ERR_clear_error();
+		if ((ret = memo_for(t, cert, root, &m, err)) != SCEAU_OK)
+			return ret;
+		if (!m.signed_by_root)
 			continue;
-		}
 		if (!(crl = sceau_trust_crl_for(t, root))) {
 			sceau_cert_cn(root, rcn, sizeof(rcn));
 			sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
@@ -249,9 +325,10 @@ enum sceau_err sceau_trust_judge(const struct sceau_trust *t, X509 *cert, enum s
 					  rcn, cn);
 			continue;
 		}
-		if ((ret = sceau_signer_check(cert, root, crl, type, at, &rv, err)) != SCEAU_OK)
-			return ret;
-		*v = rv;
+		*v = m.path;
+		if (v->code == SCEAU_VERDICT_VALID)
+			sceau_signer_policy(cert, root, crl, crl_checked(t, crl, root), type, at,
+					    v);
 		return SCEAU_OK;
 	}
 	return SCEAU_OK;

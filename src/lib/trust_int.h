@@ -2,12 +2,26 @@
 #ifndef SCEAU_TRUST_INT_H
 #define SCEAU_TRUST_INT_H
 
+#include <pthread.h>
+
 #include "internal.h"
 
 struct sceau_trust_signer {
 	X509 *cert;
 	unsigned char kid[SCEAU_KID_LEN];
 };
+
+/* What a judgement of a signer under a root found that does not depend on
+ * time or on the CRL: whether the root signed it, and its path verdict
+ * (sceau_signer_path). Remembered so that verifying thousands of documents
+ * from one body checks the certificate signatures once. */
+struct sceau_trust_memo {
+	X509 *cert;
+	X509 *root;
+	int signed_by_root;
+	struct sceau_verdict path;
+};
+#define SCEAU_TRUST_MEMO 32
 
 struct sceau_trust {
 	X509 **roots;
@@ -16,6 +30,14 @@ struct sceau_trust {
 	size_t nsigners, capsigners;
 	X509_CRL **crls;
 	size_t ncrls, capcrls;
+	/* Judgements remembered (a ring), and the CRLs whose signature by
+	 * their root verified; guarded by `lock`, as verifiers share a store
+	 * between threads. */
+	pthread_mutex_t lock;
+	struct sceau_trust_memo memo[SCEAU_TRUST_MEMO];
+	size_t nmemo, next_memo;
+	const X509_CRL *crl_ok[SCEAU_TRUST_MEMO];
+	size_t ncrl_ok;
 };
 
 /* The newest CRL issued and signed by `root` (highest CRL number), or NULL. */

@@ -36,16 +36,12 @@ static int severity(enum sceau_verdict_code c)
 	}
 }
 
+/* At offset 0, where a signature's byte range starts: readers that accept
+ * the header anywhere in the first 1024 bytes would let an unsigned prefix
+ * (a polyglot) through. */
 static int has_pdf_header(const unsigned char *buf, size_t len)
 {
-	/* PDF 32000-1 7.5.2; readers accept the header within the first 1024
-	 * bytes. */
-	size_t n = len < 1024 ? len : 1024;
-
-	for (size_t i = 0; i + 5 <= n; i++)
-		if (memcmp(buf + i, "%PDF-", 5) == 0)
-			return 1;
-	return 0;
+	return len >= 5 && memcmp(buf, "%PDF-", 5) == 0;
 }
 
 /* Trust in one intact signature's signer for `program` at its signing
@@ -233,11 +229,19 @@ enum sceau_err sceau_pdf_verify(const unsigned char *pdf, size_t len,
 	r->nsigs = f->nsigs;
 	for (size_t i = 0; i < f->nsigs; i++) {
 		struct sceau_pdf_sig_report *s = &r->sigs[i];
-		if ((ret = sceau_sig_check(pdf, len, &f->sigs[i], s, &signers[i], err)) != SCEAU_OK)
+		int weak = 0;
+		if ((ret = sceau_sig_check(pdf, len, &f->sigs[i], s, &signers[i], &weak, err)) !=
+		    SCEAU_OK)
 			goto out;
 		if (s->verdict.code == SCEAU_VERDICT_VALID &&
 		    (ret = judge(trust, signers[i], program, at, s, err)) != SCEAU_OK)
 			goto out;
+		/* after trust: an untrusted signer is the first thing to say */
+		if (weak && s->verdict.code == SCEAU_VERDICT_VALID)
+			sceau_verdict_set(
+				&s->verdict, SCEAU_VERDICT_INVALID,
+				"the signature uses SHA-1, which is not accepted (SHA-256, "
+				"SHA-384, SHA-512)");
 		if (severity(s->verdict.code) > severity(r->sigs[worst].verdict.code))
 			worst = i;
 	}

@@ -184,7 +184,9 @@ static int key_ok(X509 *x)
 	return 0;
 }
 
-static const EVP_MD *digest_of(CMS_SignerInfo *si, struct sceau_pdf_sig_report *r)
+/* SHA-1 is computed so that the report says whether the bytes are intact,
+ * but never accepted (*weak). */
+static const EVP_MD *digest_of(CMS_SignerInfo *si, struct sceau_pdf_sig_report *r, int *weak)
 {
 	X509_ALGOR *alg = NULL;
 	const ASN1_OBJECT *obj = NULL;
@@ -203,6 +205,10 @@ static const EVP_MD *digest_of(CMS_SignerInfo *si, struct sceau_pdf_sig_report *
 	case NID_sha512:
 		snprintf(r->digest, sizeof(r->digest), "sha512");
 		return EVP_sha512();
+	case NID_sha1:
+		snprintf(r->digest, sizeof(r->digest), "sha1");
+		*weak = 1;
+		return EVP_sha1();
 	default:
 		OBJ_obj2txt(r->digest, sizeof(r->digest), obj, 0);
 		return NULL;
@@ -263,10 +269,10 @@ static void pades(const char *subfilter, int has_ct, int has_sc, int has_st,
 	else if (!has_ct)
 		why = "no content-type attribute";
 	r->pades = !why;
-	if (why && has_st && strcmp(why, "not ETSI.CAdES.detached") == 0)
-		snprintf(r->pades_note, sizeof(r->pades_note),
-			 "not PAdES: %s, with a signing-time attribute",
-			 subfilter ? subfilter : "no SubFilter");
+	if (why && strcmp(why, "not ETSI.CAdES.detached") == 0)
+		snprintf(r->pades_note, sizeof(r->pades_note), "not PAdES: SubFilter %s%s",
+			 subfilter ? subfilter : "missing",
+			 has_st ? ", with a signing-time attribute" : "");
 	else if (why)
 		snprintf(r->pades_note, sizeof(r->pades_note), "not PAdES: %s", why);
 }
@@ -275,7 +281,7 @@ static void pades(const char *subfilter, int has_ct, int has_sc, int has_st,
  * sceau_sig_check. */
 static enum sceau_err cms_check(const unsigned char *buf, size_t a, size_t c, size_t end,
 				const struct sceau_pdf_sig *sig, struct sceau_pdf_sig_report *r,
-				X509 **signer, struct sceau_error *err)
+				X509 **signer, int *weak, struct sceau_error *err)
 {
 	enum sceau_err ret = SCEAU_ERR_NOMEM;
 	const unsigned char *p = sig->contents;
@@ -339,7 +345,7 @@ static enum sceau_err cms_check(const unsigned char *buf, size_t a, size_t c, si
 	X509_NAME_get_text_by_NID(X509_get_issuer_name(x), NID_commonName, r->signer_issuer,
 				  sizeof(r->signer_issuer));
 	describe_key(x, r);
-	if (!(dig = digest_of(si, r))) {
+	if (!(dig = digest_of(si, r, weak))) {
 		bad(r, SCEAU_VERDICT_INVALID,
 		    "the signature's digest '%s' is not accepted (SHA-256, SHA-384, SHA-512)",
 		    r->digest);
@@ -430,11 +436,12 @@ out:
 
 enum sceau_err sceau_sig_check(const unsigned char *buf, size_t len,
 			       const struct sceau_pdf_sig *sig, struct sceau_pdf_sig_report *r,
-			       X509 **signer, struct sceau_error *err)
+			       X509 **signer, int *weak, struct sceau_error *err)
 {
 	size_t a = 0, c = 0, end = 0;
 
 	*signer = NULL;
+	*weak = 0;
 	if (sig->field)
 		snprintf(r->field, sizeof(r->field), "%s", sig->field);
 	if (sig->subfilter)
@@ -443,5 +450,5 @@ enum sceau_err sceau_sig_check(const unsigned char *buf, size_t len,
 	r->docmdp_p = sig->docmdp ? sig->docmdp_p : 0;
 	if (!coverage(buf, len, sig, r, &a, &c, &end))
 		return SCEAU_OK;
-	return cms_check(buf, a, c, end, sig, r, signer, err);
+	return cms_check(buf, a, c, end, sig, r, signer, weak, err);
 }
