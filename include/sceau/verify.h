@@ -46,7 +46,7 @@ struct sceau_pdf_sig_report {
 	time_t signing_time;       /* /M, 0 when absent or unreadable */
 	int has_signing_time_attr; /* the CMS carries a signing-time attribute */
 	int pades;                 /* ETSI.CAdES.detached following PAdES B-B */
-	char pades_note[128];      /* why it is not PAdES B-B, "" when it is */
+	char pades_note[128];      /* why it is not PAdES B-B (or was not judged), "" when it is */
 	int intact;                /* digest and signature check out over the ranges */
 	int whole;                 /* the ranges cover the whole file but /Contents */
 	size_t bytes_after;        /* bytes after the signed revision */

@@ -269,6 +269,7 @@ static void pades(const char *subfilter, int has_ct, int has_sc, int has_st,
 	else if (!has_ct)
 		why = "no content-type attribute";
 	r->pades = !why;
+	r->pades_note[0] = 0;
 	if (why && strcmp(why, "not ETSI.CAdES.detached") == 0)
 		snprintf(r->pades_note, sizeof(r->pades_note), "not PAdES: SubFilter %s%s",
 			 subfilter ? subfilter : "missing",
@@ -442,6 +443,7 @@ enum sceau_err sceau_sig_check(const unsigned char *buf, size_t len,
 
 	*signer = NULL;
 	*weak = 0;
+	snprintf(r->pades_note, sizeof(r->pades_note), "not judged: the signature did not verify");
 	if (sig->field)
 		snprintf(r->field, sizeof(r->field), "%s", sig->field);
 	if (sig->subfilter)
