@@ -778,34 +778,19 @@ START_TEST(test_foreign_root_beside_demo_root_leaves_sceau_certificate_valid)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("foreign");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_unchecked_fixture(tc, setup_once, teardown_once);
-	tcase_add_checked_fixture(tc, setup_each, teardown_each);
-	tcase_add_test(tc, test_pdfsig_rsa_signature_is_intact_whole_and_untrusted);
-	tcase_add_test(tc, test_pdfsig_ecdsa_signature_is_intact_whole_and_untrusted);
-	tcase_add_test(tc, test_pdfsig_etsi_option_reads_as_the_subfilter_the_file_has);
-	tcase_add_test(tc, test_pdfsig_new_field_is_read_beside_the_empty_one);
-	tcase_add_test(tc, test_mutool_sha1_signature_is_reported_and_never_accepted);
-	tcase_add_test(tc, test_zeroed_contents_is_invalid_and_names_no_signer);
-	tcase_add_test(tc, test_text_report_names_foreign_signer_issuer_and_kind);
-	tcase_add_test(tc, test_all_foreign_files_in_one_call_give_one_line_each_and_exit_1);
-	tcase_add_test(tc, test_byte_changed_in_first_range_is_not_intact_and_never_valid);
-	tcase_add_test(tc, test_whitespace_changed_in_second_range_is_not_intact);
-	tcase_add_test(tc, test_bytes_appended_after_foreign_signature_are_modified);
-	tcase_add_test(tc, test_sceau_certificate_signed_again_by_pdfsig_is_modified);
-	tcase_add_test(tc, test_foreign_root_without_crl_is_untrusted_for_want_of_a_crl);
-	tcase_add_test(tc, test_foreign_root_with_crl_still_never_makes_a_foreign_file_valid);
-	tcase_add_test(tc, test_foreign_root_beside_demo_root_leaves_sceau_certificate_valid);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN_ONCE("foreign", setup_once, teardown_once, setup_each, teardown_each,
+	     test_pdfsig_rsa_signature_is_intact_whole_and_untrusted,
+	     test_pdfsig_ecdsa_signature_is_intact_whole_and_untrusted,
+	     test_pdfsig_etsi_option_reads_as_the_subfilter_the_file_has,
+	     test_pdfsig_new_field_is_read_beside_the_empty_one,
+	     test_mutool_sha1_signature_is_reported_and_never_accepted,
+	     test_zeroed_contents_is_invalid_and_names_no_signer,
+	     test_text_report_names_foreign_signer_issuer_and_kind,
+	     test_all_foreign_files_in_one_call_give_one_line_each_and_exit_1,
+	     test_byte_changed_in_first_range_is_not_intact_and_never_valid,
+	     test_whitespace_changed_in_second_range_is_not_intact,
+	     test_bytes_appended_after_foreign_signature_are_modified,
+	     test_sceau_certificate_signed_again_by_pdfsig_is_modified,
+	     test_foreign_root_without_crl_is_untrusted_for_want_of_a_crl,
+	     test_foreign_root_with_crl_still_never_makes_a_foreign_file_valid,
+	     test_foreign_root_beside_demo_root_leaves_sceau_certificate_valid)

@@ -843,38 +843,21 @@ START_TEST(test_refuses_xref_streams_encryption_and_no_page)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pdfsign");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_unchecked_fixture(tc, setup_once, teardown_once);
-	tcase_add_checked_fixture(tc, setup_each, teardown_each);
-	tcase_add_test(tc, test_signed_pdf_keeps_the_original_as_prefix_and_passes_qpdf_check);
-	tcase_add_test(tc, test_update_xref_has_20_byte_entries_pointing_at_their_objects);
-	tcase_add_test(tc, test_byterange_gap_is_exactly_the_contents_hex_and_ends_at_eof);
-	tcase_add_test(tc, test_catalog_page_field_and_signature_dictionaries);
-	tcase_add_test(tc, test_cms_verifies_with_openssl_against_the_root);
-	tcase_add_test(tc, test_cms_has_exactly_three_signed_attributes_and_no_signing_time);
-	tcase_add_test(tc, test_contents_room_fits_every_signature_length);
-	tcase_add_test(tc, test_rsa_key_signs_and_openssl_verifies);
-	tcase_add_test(tc, test_pdfsig_says_valid_trusted_and_total_document_signed);
-	tcase_add_test(tc, test_pdfsig_without_the_root_does_not_trust_the_signer);
-	tcase_add_test(tc, test_mutool_finds_the_document_unchanged_since_signing);
-	tcase_add_test(tc, test_flipped_byte_in_first_range_breaks_every_verifier);
-	tcase_add_test(tc, test_flipped_byte_in_second_range_breaks_pdfsig_and_openssl);
-	tcase_add_test(tc, test_appends_to_existing_annots_and_form_fields);
-	tcase_add_test(tc, test_appends_to_direct_annots);
-	tcase_add_test(tc, test_refuses_what_is_not_a_pdf);
-	tcase_add_test(tc, test_refuses_an_already_signed_pdf);
-	tcase_add_test(tc, test_refuses_a_key_of_another_certificate);
-	tcase_add_test(tc, test_refuses_xref_streams_encryption_and_no_page);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN_ONCE("pdfsign", setup_once, teardown_once, setup_each, teardown_each,
+	     test_signed_pdf_keeps_the_original_as_prefix_and_passes_qpdf_check,
+	     test_update_xref_has_20_byte_entries_pointing_at_their_objects,
+	     test_byterange_gap_is_exactly_the_contents_hex_and_ends_at_eof,
+	     test_catalog_page_field_and_signature_dictionaries,
+	     test_cms_verifies_with_openssl_against_the_root,
+	     test_cms_has_exactly_three_signed_attributes_and_no_signing_time,
+	     test_contents_room_fits_every_signature_length,
+	     test_rsa_key_signs_and_openssl_verifies,
+	     test_pdfsig_says_valid_trusted_and_total_document_signed,
+	     test_pdfsig_without_the_root_does_not_trust_the_signer,
+	     test_mutool_finds_the_document_unchanged_since_signing,
+	     test_flipped_byte_in_first_range_breaks_every_verifier,
+	     test_flipped_byte_in_second_range_breaks_pdfsig_and_openssl,
+	     test_appends_to_existing_annots_and_form_fields, test_appends_to_direct_annots,
+	     test_refuses_what_is_not_a_pdf, test_refuses_an_already_signed_pdf,
+	     test_refuses_a_key_of_another_certificate,
+	     test_refuses_xref_streams_encryption_and_no_page)

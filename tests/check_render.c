@@ -1425,43 +1425,26 @@ START_TEST(test_untitled_remarks_and_waiver_sections_render)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("render");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_unchecked_fixture(tc, setup_once, teardown_once);
-	tcase_add_checked_fixture(tc, setup_each, teardown_each);
-	tcase_add_test(tc, test_issued_pdfs_pass_qpdf_check_and_embed_subset_fonts);
-	tcase_add_test(tc, test_coc_text_gives_number_ice_every_tariff_code_and_arabic_title);
-	tcase_add_test(tc, test_halal_text_gives_number_ice_every_reference_and_arabic_title);
-	tcase_add_test(tc, test_qr_on_page_one_reads_back_as_the_info_text_and_verifies);
-	tcase_add_test(tc, test_200_line_coc_flows_over_pages_with_header_and_page_numbers);
-	tcase_add_test(tc, test_200_line_coc_has_the_qr_on_page_one_only);
-	tcase_add_test(tc, test_render_same_inputs_give_identical_bytes);
-	tcase_add_test(tc, test_issue_writes_the_render_of_its_qr_text_then_its_signature);
-	tcase_add_test(tc, test_pdf_embeds_the_request_and_names_number_body_and_time);
-	tcase_add_test(tc, test_issue_refuses_invalid_request_and_writes_nothing);
-	tcase_add_test(tc, test_issue_refuses_missing_template_dir);
-	tcase_add_test(tc, test_issue_refuses_template_font_missing_naming_its_package);
-	tcase_add_test(tc, test_issue_refuses_logo_that_is_not_a_png);
-	tcase_add_test(tc, test_issue_refuses_missing_logo);
-	tcase_add_test(tc, test_issue_refuses_text_no_font_covers);
-	tcase_add_test(tc, test_issue_refuses_out_in_missing_directory);
-	tcase_add_test(tc, test_issue_keeps_existing_out_without_force_and_replaces_it_with_force);
-	tcase_add_test(tc, test_issue_wrong_passphrase_exits_2_and_writes_nothing);
-	tcase_add_test(tc, test_issue_failed_rename_leaves_no_temporary_file);
-	tcase_add_test(tc, test_issue_refuses_uncovered_text_before_asking_passphrase);
-	tcase_add_test(tc, test_issue_refuses_damaged_png_logo_before_asking_passphrase);
-	tcase_add_test(tc, test_issue_with_png_logo_draws_it_and_passes_qpdf_check);
-	tcase_add_test(tc, test_long_description_and_address_wrap_inside_their_boxes);
-	tcase_add_test(tc, test_untitled_remarks_and_waiver_sections_render);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN_ONCE("render", setup_once, teardown_once, setup_each, teardown_each,
+	     test_issued_pdfs_pass_qpdf_check_and_embed_subset_fonts,
+	     test_coc_text_gives_number_ice_every_tariff_code_and_arabic_title,
+	     test_halal_text_gives_number_ice_every_reference_and_arabic_title,
+	     test_qr_on_page_one_reads_back_as_the_info_text_and_verifies,
+	     test_200_line_coc_flows_over_pages_with_header_and_page_numbers,
+	     test_200_line_coc_has_the_qr_on_page_one_only,
+	     test_render_same_inputs_give_identical_bytes,
+	     test_issue_writes_the_render_of_its_qr_text_then_its_signature,
+	     test_pdf_embeds_the_request_and_names_number_body_and_time,
+	     test_issue_refuses_invalid_request_and_writes_nothing,
+	     test_issue_refuses_missing_template_dir,
+	     test_issue_refuses_template_font_missing_naming_its_package,
+	     test_issue_refuses_logo_that_is_not_a_png, test_issue_refuses_missing_logo,
+	     test_issue_refuses_text_no_font_covers, test_issue_refuses_out_in_missing_directory,
+	     test_issue_keeps_existing_out_without_force_and_replaces_it_with_force,
+	     test_issue_wrong_passphrase_exits_2_and_writes_nothing,
+	     test_issue_failed_rename_leaves_no_temporary_file,
+	     test_issue_refuses_uncovered_text_before_asking_passphrase,
+	     test_issue_refuses_damaged_png_logo_before_asking_passphrase,
+	     test_issue_with_png_logo_draws_it_and_passes_qpdf_check,
+	     test_long_description_and_address_wrap_inside_their_boxes,
+	     test_untitled_remarks_and_waiver_sections_render)

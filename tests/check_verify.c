@@ -1180,53 +1180,28 @@ START_TEST(test_cli_verifies_several_pdfs_one_result_each)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("verify");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
-
-	/* the PKI and the PDFs are made once: key derivation is slow under
-	 * the sanitizers */
-	tcase_add_unchecked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_signed_coc_is_valid_with_a_full_report);
-	tcase_add_test(tc, test_signed_halal_is_valid);
-	tcase_add_test(tc, test_signed_pdf_starts_with_the_unsigned_render);
-	tcase_add_test(tc, test_unsigned_pdf_is_invalid);
-	tcase_add_test(tc, test_revoked_signer_is_revoked);
-	tcase_add_test(tc, test_signer_expired_at_signing_time_is_expired);
-	tcase_add_test(tc, test_coc_only_signer_on_a_halal_certificate_is_untrusted);
-	tcase_add_test(tc, test_signer_under_another_root_is_untrusted);
-	tcase_add_test(tc, test_certificate_past_its_expiry_is_expired);
-	tcase_add_test(tc, test_signed_after_the_time_of_verification_is_not_yet_valid);
-	tcase_add_test(tc, test_payload_of_another_certificate_is_invalid);
-	tcase_add_test(tc, test_payload_of_another_body_is_invalid);
-	tcase_add_test(tc, test_record_that_disagrees_with_the_payload_digest_is_invalid);
-	tcase_add_test(tc, test_update_replacing_the_page_content_is_modified);
-	tcase_add_test(tc, test_update_adding_an_annotation_is_modified);
-	tcase_add_test(tc, test_harmless_looking_bytes_after_the_signature_are_modified);
-	tcase_add_test(tc, test_second_revision_with_new_contents_is_not_valid);
-	tcase_add_test(tc, test_second_signature_dictionary_appended_is_not_valid);
-	tcase_add_test(tc, test_one_byte_flipped_in_the_signed_range_is_modified);
-	tcase_add_test(tc, test_rewriting_the_byterange_to_itself_stays_valid);
-	tcase_add_test(tc, test_byterange_not_starting_at_zero_is_invalid);
-	tcase_add_test(tc, test_byterange_not_reaching_the_end_is_not_valid);
-	tcase_add_test(tc, test_byterange_gap_that_is_not_its_contents_is_invalid);
-	tcase_add_test(tc, test_byterange_of_other_shapes_is_invalid);
-	tcase_add_test(tc, test_empty_null_or_missing_contents_is_invalid);
-	tcase_add_test(tc, test_truncated_files_are_invalid);
-	tcase_add_test(tc, test_empty_and_non_pdf_input_is_invalid);
-	tcase_add_test(tc, test_broken_xref_is_invalid);
-	tcase_add_test(tc, test_a_thousand_signature_fields_are_refused_in_bounded_time);
-	tcase_add_test(tc, test_deep_nesting_is_refused_without_crash);
-	tcase_add_test(tc, test_unreadable_files_are_errors_not_verdicts);
-	tcase_add_test(tc, test_cli_verifies_several_pdfs_one_result_each);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN_ONCE(
+	"verify", setup, teardown, NULL, NULL, test_signed_coc_is_valid_with_a_full_report,
+	test_signed_halal_is_valid, test_signed_pdf_starts_with_the_unsigned_render,
+	test_unsigned_pdf_is_invalid, test_revoked_signer_is_revoked,
+	test_signer_expired_at_signing_time_is_expired,
+	test_coc_only_signer_on_a_halal_certificate_is_untrusted,
+	test_signer_under_another_root_is_untrusted, test_certificate_past_its_expiry_is_expired,
+	test_signed_after_the_time_of_verification_is_not_yet_valid,
+	test_payload_of_another_certificate_is_invalid, test_payload_of_another_body_is_invalid,
+	test_record_that_disagrees_with_the_payload_digest_is_invalid,
+	test_update_replacing_the_page_content_is_modified,
+	test_update_adding_an_annotation_is_modified,
+	test_harmless_looking_bytes_after_the_signature_are_modified,
+	test_second_revision_with_new_contents_is_not_valid,
+	test_second_signature_dictionary_appended_is_not_valid,
+	test_one_byte_flipped_in_the_signed_range_is_modified,
+	test_rewriting_the_byterange_to_itself_stays_valid,
+	test_byterange_not_starting_at_zero_is_invalid,
+	test_byterange_not_reaching_the_end_is_not_valid,
+	test_byterange_gap_that_is_not_its_contents_is_invalid,
+	test_byterange_of_other_shapes_is_invalid, test_empty_null_or_missing_contents_is_invalid,
+	test_truncated_files_are_invalid, test_empty_and_non_pdf_input_is_invalid,
+	test_broken_xref_is_invalid, test_a_thousand_signature_fields_are_refused_in_bounded_time,
+	test_deep_nesting_is_refused_without_crash, test_unreadable_files_are_errors_not_verdicts,
+	test_cli_verifies_several_pdfs_one_result_each)

@@ -262,16 +262,19 @@ X509_CRL *tu_load_crl(const char *path)
 	return c;
 }
 
-int tu_main(const char *name, void (*setup)(void), void (*teardown)(void),
-	    const TTest *const *tests, size_t n)
+int tu_main_once(const char *name, void (*setup_once)(void), void (*teardown_once)(void),
+		 void (*setup)(void), void (*teardown)(void), const TTest *const *tests, size_t n)
 {
 	Suite *s = suite_create(name);
 	TCase *tc = tcase_create("core");
 	SRunner *sr;
 	int failed;
 
+	if (setup_once || teardown_once)
+		tcase_add_unchecked_fixture(tc, setup_once, teardown_once);
 	if (setup || teardown)
 		tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
 	for (size_t i = 0; i < n; i++)
 		tcase_add_test(tc, tests[i]);
 	suite_add_tcase(s, tc);
@@ -280,4 +283,10 @@ int tu_main(const char *name, void (*setup)(void), void (*teardown)(void),
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int tu_main(const char *name, void (*setup)(void), void (*teardown)(void),
+	    const TTest *const *tests, size_t n)
+{
+	return tu_main_once(name, NULL, NULL, setup, teardown, tests, n);
 }

@@ -51,6 +51,19 @@ X509_CRL *tu_load_crl(const char *path);
  * (setup and teardown may be NULL); returns the process exit status. */
 int tu_main(const char *name, void (*setup)(void), void (*teardown)(void),
 	    const TTest *const *tests, size_t n);
+/* The same with a fixture run once for the whole suite (setup_once,
+ * teardown_once: a PKI, rendered documents) as well as the per-test one;
+ * any of the four may be NULL. Tests get 300 s each: key derivation is
+ * slow under the sanitizers. */
+int tu_main_once(const char *name, void (*setup_once)(void), void (*teardown_once)(void),
+		 void (*setup)(void), void (*teardown)(void), const TTest *const *tests, size_t n);
+#define TU_MAIN_ONCE(name, setup_once, teardown_once, setup, teardown, ...)                        \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const TTest *const tests[] = {__VA_ARGS__};                                        \
+		return tu_main_once(name, setup_once, teardown_once, setup, teardown, tests,       \
+				    sizeof(tests) / sizeof(tests[0]));                             \
+	}
 #define TU_MAIN(name, setup, teardown, ...)                                                        \
 	int main(void)                                                                             \
 	{                                                                                          \

@@ -36,14 +36,6 @@ static int severity(enum sceau_verdict_code c)
 	}
 }
 
-/* At offset 0, where a signature's byte range starts: readers that accept
- * the header anywhere in the first 1024 bytes would let an unsigned prefix
- * (a polyglot) through. */
-static int has_pdf_header(const unsigned char *buf, size_t len)
-{
-	return len >= 5 && memcmp(buf, "%PDF-", 5) == 0;
-}
-
 /* Trust in one intact signature's signer for `program` at its signing
  * time. */
 static enum sceau_err judge(const struct sceau_trust *trust, X509 *signer,
@@ -188,11 +180,8 @@ enum sceau_err sceau_pdf_verify(const unsigned char *pdf, size_t len,
 		sceau_verdict_set(&r->verdict, SCEAU_VERDICT_INVALID, "the file is empty");
 		goto done;
 	}
-	if (!pdf || !has_pdf_header(pdf, len)) {
-		sceau_verdict_set(&r->verdict, SCEAU_VERDICT_INVALID,
-				  "not a PDF: no %%PDF- header");
-		goto done;
-	}
+	/* sceau_pdf_read refuses anything without %PDF- at offset 0, where a
+	 * signature's byte range starts: no unsigned prefix (a polyglot). */
 	ret = sceau_pdf_read(pdf, len, &f, &e);
 	if (ret == SCEAU_ERR_NOMEM) {
 		*err = e;
