@@ -21,5 +21,9 @@
 #include "sceau/payload.h"
 #include "sceau/pdfsign.h"
 #include "sceau/verify.h"
+#include "sceau/status.h"
+#include "sceau/register.h"
+#include "sceau/bundle.h"
+#include "sceau/qrimage.h"
 
 #endif

@@ -54,7 +54,7 @@ extern "C" {
 
 /* Encode; *out is NUL-terminated, caller frees with free. */
 SCEAU_EXPORT enum sceau_err sceau_base45_encode(const unsigned char *in, size_t len,
-						char **out, /* OUT */
+						char **out,      /* OUT */
 						size_t *out_len, /* OUT, may be NULL */
 						struct sceau_error *err);
 
@@ -90,8 +90,8 @@ SCEAU_EXPORT enum sceau_err sceau_zlib_decompress(const unsigned char *in, size_
 /* prefix + Base45(zlib(cose)). *text NUL-terminated, caller frees. A text
  * longer than SCEAU_QR_TEXT_MAX, which sceau_qr_unwrap would refuse, is
  * SCEAU_ERR_INVALID. */
-SCEAU_EXPORT enum sceau_err sceau_qr_wrap(const unsigned char *cose, size_t len,
-					  const char *prefix, char **text, /* OUT */
+SCEAU_EXPORT enum sceau_err sceau_qr_wrap(const unsigned char *cose, size_t len, const char *prefix,
+					  char **text, /* OUT */
 					  struct sceau_error *err);
 
 /* The reverse: check the prefix (exactly, case-sensitive), Base45-decode,
@@ -121,11 +121,15 @@ struct sceau_cose {
 	unsigned char *signature;
 	size_t signature_len;
 	/* CWT claims (RFC 8392) read from the payload when it is a map. */
-	char *iss;                  /* claim 1, NULL when absent */
-	int has_iat, has_exp;       /* claims 6 and 4 present as integers */
-	int64_t iat, exp;           /* seconds since the epoch */
-	int float_times;            /* iat or exp was a CBOR float (read rounded
+	char *iss;            /* claim 1, NULL when absent */
+	int has_iat, has_exp; /* claims 6 and 4 present as integers */
+	int64_t iat, exp;     /* seconds since the epoch */
+	int float_times;      /* iat or exp was a CBOR float (read rounded
 				     * down); HCERT and sceau want integers */
+	/* The protected content type (label 3) when it is text, else "".
+	 * QR payloads have none; sceau's status lists and trust bundles name
+	 * theirs, so that one signed object cannot pass for another. */
+	char content_type[64];
 };
 
 /* Decode a COSE_Sign1 message: well-formed CBOR (depth at most
@@ -157,8 +161,7 @@ SCEAU_EXPORT void sceau_cose_free(struct sceau_cose *c);
  * check itself could not run (SCEAU_ERR_INVALID when c, pub or v is
  * NULL). Which certificate's key to use (the kid) is the caller's
  * business. */
-SCEAU_EXPORT enum sceau_err sceau_cose_verify_signature(const struct sceau_cose *c,
-							EVP_PKEY *pub,
+SCEAU_EXPORT enum sceau_err sceau_cose_verify_signature(const struct sceau_cose *c, EVP_PKEY *pub,
 							struct sceau_verdict *v, /* OUT */
 							struct sceau_error *err);
 
@@ -176,11 +179,21 @@ SCEAU_EXPORT void sceau_cose_check_times(const struct sceau_cose *c, time_t at,
  * `key` (ES256 for EC P-256 keys, PS256 for RSA), all in canonical CBOR.
  * kid: 1 to 64 bytes. Other keys (other curves, Ed25519, ...) and other
  * kid lengths are SCEAU_ERR_INVALID. *out: caller frees. */
-SCEAU_EXPORT enum sceau_err sceau_cose_sign(const unsigned char *payload, size_t len,
-					    EVP_PKEY *key, const unsigned char *kid,
-					    size_t kid_len, unsigned char **out, /* OUT */
-					    size_t *out_len,                     /* OUT */
+SCEAU_EXPORT enum sceau_err sceau_cose_sign(const unsigned char *payload, size_t len, EVP_PKEY *key,
+					    const unsigned char *kid, size_t kid_len,
+					    unsigned char **out, /* OUT */
+					    size_t *out_len,     /* OUT */
 					    struct sceau_error *err);
+
+/* sceau_cose_sign with a text content type (label 3) in the protected
+ * header: {1: alg, 3: content_type, 4: kid}. content_type NULL is
+ * sceau_cose_sign; else 1 to 63 bytes of text. */
+SCEAU_EXPORT enum sceau_err sceau_cose_sign_typed(const unsigned char *payload, size_t len,
+						  EVP_PKEY *key, const unsigned char *kid,
+						  size_t kid_len, const char *content_type,
+						  unsigned char **out, /* OUT */
+						  size_t *out_len,     /* OUT */
+						  struct sceau_error *err);
 
 /* kid of a certificate (see SCEAU_KID_LEN) into kid[SCEAU_KID_LEN]. */
 SCEAU_EXPORT enum sceau_err sceau_cert_kid(X509 *cert, unsigned char *kid /* OUT */,

@@ -19,6 +19,7 @@
 #include "export.h"
 #include "program.h"
 #include "record.h"
+#include "status.h"
 #include "trust.h"
 #include "verdict.h"
 
@@ -76,6 +77,11 @@ struct sceau_payload {
 	int signature_verified;
 	char signer_name[128];  /* that certificate's common name */
 	char signer_serial[80]; /* and serial (hex) */
+	/* Set by sceau_payload_verify: how the number stands in the body's
+	 * status list (status.checked 0 when no list was consulted). */
+	struct sceau_doc_status status;
+	/* Set when the record names the certificate it replaces. */
+	char *supersedes;
 };
 
 SCEAU_EXPORT void sceau_payload_free(struct sceau_payload *p);

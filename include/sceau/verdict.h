@@ -16,20 +16,26 @@ extern "C" {
  * sceau_verdict_name) are the stable `verdict` values of --json output. */
 enum sceau_verdict_code {
 	SCEAU_VERDICT_VALID = 0,
-	SCEAU_VERDICT_INVALID = 1,      /* forged, malformed or inconsistent */
-	SCEAU_VERDICT_MODIFIED = 2,     /* changed after signing */
-	SCEAU_VERDICT_UNTRUSTED = 3,    /* no trust anchor vouches for it, or not authorised */
-	SCEAU_VERDICT_REVOKED = 4,      /* the signer or document is revoked */
-	SCEAU_VERDICT_EXPIRED = 5,      /* past its validity */
-	SCEAU_VERDICT_NOT_YET_VALID = 6 /* before its validity */
+	SCEAU_VERDICT_INVALID = 1,       /* forged, malformed or inconsistent */
+	SCEAU_VERDICT_MODIFIED = 2,      /* changed after signing */
+	SCEAU_VERDICT_UNTRUSTED = 3,     /* no trust anchor vouches for it, or not authorised */
+	SCEAU_VERDICT_REVOKED = 4,       /* the signer or document is revoked */
+	SCEAU_VERDICT_EXPIRED = 5,       /* past its validity */
+	SCEAU_VERDICT_NOT_YET_VALID = 6, /* before its validity */
+	SCEAU_VERDICT_SUSPENDED = 7,     /* the document is suspended (status list) */
+	SCEAU_VERDICT_SUPERSEDED = 8     /* the document was replaced by a revision */
 };
 
 #define SCEAU_VERDICT_REASON_MAX 256
 
-/* Caller-owned. `reason` is one line in the style of error messages. */
+/* Caller-owned. `reason` is one line in the style of error messages.
+ * `warning` is "" or one line a person should read although it does not
+ * change the verdict (a status list past its next update, within grace;
+ * no status list for the issuing body). */
 struct sceau_verdict {
 	enum sceau_verdict_code code;
 	char reason[SCEAU_VERDICT_REASON_MAX];
+	char warning[SCEAU_VERDICT_REASON_MAX];
 };
 
 /* snake_case name of a verdict ("valid", "not_yet_valid"). Never NULL. */

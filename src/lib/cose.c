@@ -28,6 +28,7 @@
 
 #define HDR_ALG  1
 #define HDR_CRIT 2
+#define HDR_CTY  3
 #define HDR_KID  4
 
 #define CLAIM_ISS 1
@@ -142,8 +143,10 @@ static enum sceau_err load(const unsigned char *buf, size_t len, const char *wha
 
 /* The parameters of one header map this layer reads. */
 struct header {
-	int has_alg, has_kid;
+	int has_alg, has_kid, has_cty;
 	int64_t alg;
+	const unsigned char *cty;
+	size_t cty_len;
 	const unsigned char *kid;
 	size_t kid_len;
 };
@@ -177,6 +180,27 @@ static enum sceau_err read_header(const cbor_item_t *map, const char *what, stru
 						  "%s: alg %" PRId64 " is not a usable algorithm",
 						  what, h->alg);
 			h->has_alg = 1;
+		} else if (label == HDR_CTY) {
+			/* sceau writes text content types to tell a status list
+			 * or a trust bundle from a QR payload; CoAP numbers
+			 * (DCC vectors use them) are read as none. */
+			if (h->has_cty)
+				return sceau_fail(err, SCEAU_ERR_FORMAT,
+						  "%s: content type appears twice", what);
+			if (cbor_isa_uint(pairs[i].value)) {
+				h->has_cty = 1;
+				continue;
+			}
+			if (!cbor_isa_string(pairs[i].value) ||
+			    cbor_string_length(pairs[i].value) == 0 ||
+			    cbor_string_length(pairs[i].value) >=
+				    sizeof(((struct sceau_cose *)0)->content_type))
+				return sceau_fail(err, SCEAU_ERR_FORMAT,
+						  "%s: content type is %s, not a short text", what,
+						  kind(pairs[i].value));
+			h->cty = cbor_string_handle(pairs[i].value);
+			h->cty_len = cbor_string_length(pairs[i].value);
+			h->has_cty = 1;
 		} else if (label == HDR_KID) {
 			if (h->has_kid)
 				return sceau_fail(err, SCEAU_ERR_FORMAT, "%s: kid appears twice",
@@ -384,6 +408,17 @@ enum sceau_err sceau_cose_decode(const unsigned char *buf, size_t len, struct sc
 		if (h->kid_len)
 			memcpy(c->kid, h->kid, h->kid_len);
 		c->kid_len = h->kid_len;
+	}
+
+	/* A content type counts only when protected. */
+	if (ph.has_cty && ph.cty) {
+		if (memchr(ph.cty, 0, ph.cty_len)) {
+			ret = sceau_fail(err, SCEAU_ERR_FORMAT,
+					 "COSE protected header: content type holds a NUL");
+			goto out;
+		}
+		memcpy(c->content_type, ph.cty, ph.cty_len);
+		c->content_type[ph.cty_len] = 0;
 	}
 
 	if ((ret = copy_bytes(items[0], &c->protected_raw, &c->protected_len, err)) != SCEAU_OK ||

@@ -118,8 +118,19 @@ enum sceau_err sceau_cose_sign(const unsigned char *payload, size_t len, EVP_PKE
 			       const unsigned char *kid, size_t kid_len, unsigned char **out,
 			       size_t *out_len, struct sceau_error *err)
 {
+	return sceau_cose_sign_typed(payload, len, key, kid, kid_len, NULL, out, out_len, err);
+}
+
+#define CTY_MAX 63
+
+enum sceau_err sceau_cose_sign_typed(const unsigned char *payload, size_t len, EVP_PKEY *key,
+				     const unsigned char *kid, size_t kid_len,
+				     const char *content_type, unsigned char **out, size_t *out_len,
+				     struct sceau_error *err)
+{
 	enum sceau_err ret = SCEAU_ERR_INVALID;
-	unsigned char prot[1 + 1 + 3 + 9 + KID_MAX];
+	unsigned char prot[1 + 1 + 3 + 1 + 2 + CTY_MAX + 9 + KID_MAX];
+	size_t cty_len = content_type ? strlen(content_type) : 0;
 	unsigned char *tbs = NULL, *sig = NULL, *buf = NULL;
 	size_t prot_len = 0, tbs_len = 0, sig_len = 0, n = 0;
 	const char *why = "";
@@ -134,13 +145,23 @@ enum sceau_err sceau_cose_sign(const unsigned char *payload, size_t len, EVP_PKE
 	if (!kid || kid_len == 0 || kid_len > KID_MAX)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "kid of %zu bytes (need 1 to %d)",
 				  kid ? kid_len : 0, KID_MAX);
+	if (content_type && (cty_len == 0 || cty_len > CTY_MAX))
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "content type of %zu bytes (need 1 to %d)", cty_len, CTY_MAX);
 	if (!(alg = key_alg(key, &why)))
 		return sceau_fail(err, SCEAU_ERR_INVALID, "cannot sign COSE with %s", why);
 
-	/* {1: alg, 4: kid}: keys in canonical order, alg as a negative int. */
-	prot_len += sceau_cbor_head(prot + prot_len, 5, 2);
+	/* {1: alg, [3: cty,] 4: kid}: keys in canonical order, alg as a
+	 * negative int. */
+	prot_len += sceau_cbor_head(prot + prot_len, 5, content_type ? 3 : 2);
 	prot_len += sceau_cbor_head(prot + prot_len, 0, 1);
 	prot_len += sceau_cbor_head(prot + prot_len, 1, (uint64_t)(-1 - alg));
+	if (content_type) {
+		prot_len += sceau_cbor_head(prot + prot_len, 0, 3);
+		prot_len += sceau_cbor_head(prot + prot_len, 3, cty_len);
+		memcpy(prot + prot_len, content_type, cty_len);
+		prot_len += cty_len;
+	}
 	prot_len += sceau_cbor_head(prot + prot_len, 0, 4);
 	prot_len += sceau_cbor_head(prot + prot_len, 2, kid_len);
 	memcpy(prot + prot_len, kid, kid_len);

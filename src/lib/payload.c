@@ -240,6 +240,12 @@ static enum sceau_err decode(const char *text, size_t len, const char *prefix,
 				   err)) != SCEAU_OK ||
 	    (ret = sceau_cose_decode(bytes, n, &c, err)) != SCEAU_OK)
 		goto out;
+	if (c->content_type[0]) {
+		ret = sceau_fail(err, SCEAU_ERR_FORMAT,
+				 "COSE: content type '%.40s' is not a QR payload's (it has none)",
+				 c->content_type);
+		goto out;
+	}
 	if (c->kid_len != SCEAU_KID_LEN) {
 		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "COSE: kid must be %d bytes, got %zu",
 				 SCEAU_KID_LEN, c->kid_len);

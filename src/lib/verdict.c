@@ -11,6 +11,8 @@ static const char *const names[] = {
 	[SCEAU_VERDICT_REVOKED] = "revoked",
 	[SCEAU_VERDICT_EXPIRED] = "expired",
 	[SCEAU_VERDICT_NOT_YET_VALID] = "not_yet_valid",
+	[SCEAU_VERDICT_SUSPENDED] = "suspended",
+	[SCEAU_VERDICT_SUPERSEDED] = "superseded",
 };
 
 const char *sceau_verdict_name(enum sceau_verdict_code code)

@@ -125,7 +125,7 @@ static enum sceau_err document(const struct sceau_pdf_facts *f, struct sceau_pdf
 			       X509 *signer, struct sceau_verdict *pv, struct sceau_error *err)
 {
 	const struct sceau_pdf_sig_report *sig = &r->sigs[r->nsigs - 1];
-	struct sceau_verdict av = {SCEAU_VERDICT_VALID, ""};
+	struct sceau_verdict av = {SCEAU_VERDICT_VALID, "", ""};
 	struct sceau_payload *p = r->payload;
 	enum sceau_err ret;
 
@@ -162,7 +162,7 @@ enum sceau_err sceau_pdf_verify(const unsigned char *pdf, size_t len,
 	enum sceau_err ret = SCEAU_ERR_NOMEM;
 	struct sceau_pdf_report *r = NULL;
 	struct sceau_pdf_facts *f = NULL;
-	struct sceau_verdict pv = {SCEAU_VERDICT_INVALID, ""};
+	struct sceau_verdict pv = {SCEAU_VERDICT_INVALID, "", ""};
 	struct sceau_error e = {0};
 	X509 **signers = NULL;
 	enum sceau_program program = SCEAU_PROGRAM_ANY;
