@@ -446,7 +446,7 @@ START_TEST(test_record_load_names_the_file)
 	ck_assert_ptr_nonnull(strstr(err.msg, "req.json"));
 	tu_write(path, "{\"type\": \"coc\"}", 15);
 	ck_assert_int_eq(sceau_record_load(path, &r, &err), SCEAU_ERR_INVALID);
-	ck_assert_msg(strstr(err.msg, "req.json': number: required field missing"), "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "req.json': route: required field missing"), "%s", err.msg);
 	ck_assert_ptr_null(r);
 	tu_rmrf(dir);
 	free(dir);
@@ -454,7 +454,55 @@ START_TEST(test_record_load_names_the_file)
 }
 END_TEST
 
-TU_MAIN("record", NULL, NULL, test_record_examples_parse_with_defaults,
+START_TEST(test_record_number_is_left_to_a_register)
+{
+	json_t *j = example("coc");
+	struct sceau_record *rec;
+	struct sceau_error err = {0};
+	unsigned char d[32];
+	char *text = NULL;
+
+	json_object_del(j, "number");
+	rec = accepted(j);
+	ck_assert_ptr_null(sceau_record_get(rec, "number"));
+	/* Nothing can be signed without one. */
+	ck_assert_int_eq(sceau_record_digest(rec, d, &err), SCEAU_ERR_INVALID);
+	ck_assert_msg(strstr(err.msg, "number: required field missing"), "%s", err.msg);
+	ck_assert_int_eq(sceau_record_set_number(rec, "itk-1", &err), SCEAU_ERR_INVALID);
+	ck_assert_int_eq(sceau_record_set_number(rec, "ITK-COC-2026-000001", &err), SCEAU_OK);
+	ck_assert_str_eq(sceau_record_get(rec, "number"), "ITK-COC-2026-000001");
+	ck_assert_int_eq(sceau_record_digest(rec, d, &err), SCEAU_OK);
+	/* The number sits after the type, as in a request. */
+	ck_assert_int_eq(sceau_record_to_json(rec, &text, &err), SCEAU_OK);
+	ck_assert(strstr(text, "\"type\"") < strstr(text, "\"number\""));
+	ck_assert(strstr(text, "\"number\"") < strstr(text, "\"route\""));
+	free(text);
+	sceau_record_free(rec);
+}
+END_TEST
+
+START_TEST(test_record_supersedes_names_another_certificate)
+{
+	json_t *j;
+	struct sceau_record *rec;
+	struct sceau_error err = {0};
+
+	bad("coc", "supersedes", json_string("not a number"), "supersedes: expected");
+	j = example("coc");
+	set(j, "supersedes", json_string(json_string_value(json_object_get(j, "number"))));
+	refused(j, SCEAU_ERR_INVALID, "supersedes: a certificate cannot replace itself");
+	j = example("halal");
+	set(j, "supersedes", json_string("IMANOR-HAL-2025-000007"));
+	rec = accepted(j);
+	ck_assert_str_eq(sceau_record_get(rec, "supersedes"), "IMANOR-HAL-2025-000007");
+	ck_assert_int_eq(sceau_record_set_number(rec, "IMANOR-HAL-2025-000007", &err),
+			 SCEAU_ERR_INVALID);
+	sceau_record_free(rec);
+}
+END_TEST
+
+TU_MAIN("record", NULL, NULL, test_record_number_is_left_to_a_register,
+	test_record_supersedes_names_another_certificate, test_record_examples_parse_with_defaults,
 	test_record_error_names_path_and_expectation, test_record_checks_ice,
 	test_record_rejects_unknown_and_missing_fields,
 	test_record_rejects_numbers_where_decimals_are_text, test_record_checks_codes,

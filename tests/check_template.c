@@ -305,9 +305,10 @@ START_TEST(test_template_coc_expands_example)
 	int present;
 
 	ck_assert_str_eq(t->type, "coc");
-	/* Route A: the two route fields vanish, nothing else is absent. */
+	/* Route A: the two route fields vanish, and "replaces" for a first
+	 * issue; nothing else is absent. */
 	ck_assert_uint_ge(expand_all(t, rec, absent, sizeof(absent)), 30);
-	ck_assert_str_eq(absent, "{registration_number}\n{licence_number}\n");
+	ck_assert_str_eq(absent, "{supersedes}\n{registration_number}\n{licence_number}\n");
 
 	o = field(t, rec, "{importer.name}", &present);
 	ck_assert_str_eq(o, "Atlas Électroménager SARL\nأطلس للأجهزة المنزلية ش.م.م\n"
@@ -356,7 +357,7 @@ START_TEST(test_template_coc_route_b_shows_registration_number)
 	int present;
 
 	expand_all(t, rec, absent, sizeof(absent));
-	ck_assert_str_eq(absent, "{licence_number}\n");
+	ck_assert_str_eq(absent, "{supersedes}\n{licence_number}\n");
 	o = field(t, rec, "{registration_number}", &present);
 	ck_assert_str_eq(o, "REG-2026-77");
 	ck_assert_int_eq(present, 1);
@@ -388,7 +389,7 @@ START_TEST(test_template_sections_follow_when)
 	ck_assert_int_eq(sceau_template_shows(plain, list), 1);
 	ck_assert_int_eq(sceau_template_shows(waived, list), 0);
 	expand_all(t, waived, absent, sizeof(absent));
-	ck_assert_str_eq(absent, "{registration_number}\n{licence_number}\n");
+	ck_assert_str_eq(absent, "{supersedes}\n{registration_number}\n{licence_number}\n");
 	sceau_record_free(plain);
 	sceau_record_free(waived);
 	sceau_template_free(t);
@@ -404,7 +405,7 @@ START_TEST(test_template_halal_expands_example)
 
 	ck_assert_str_eq(t->type, "halal");
 	ck_assert_uint_ge(expand_all(t, rec, absent, sizeof(absent)), 20);
-	ck_assert_str_eq(absent, "");
+	ck_assert_str_eq(absent, "{supersedes}\n");
 	o = field(t, rec, "{standard", &present);
 	ck_assert_str_eq(o, "NM 08.0.800 — produits alimentaires");
 	free(o);
@@ -457,7 +458,7 @@ START_TEST(test_template_shipped_layout)
 	sceau_template_free(t);
 	t = shipped("halal");
 	ck_assert_str_eq(t->title.fr, "CERTIFICAT HALAL");
-	ck_assert_int_eq(t->sections[0].fields[2].span, 2);
+	ck_assert_int_eq(t->sections[0].fields[3].span, 2);
 	ck_assert_int_eq(t->sections[0].fields[0].span, 1);
 	sceau_template_free(t);
 }

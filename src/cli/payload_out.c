@@ -73,6 +73,8 @@ void cli_payload_print(FILE *f, const struct sceau_payload *p)
 	}
 	fprintf(f, "  %-10s %s\n", "issued", p->issue_date);
 	fprintf(f, "  %-10s %s\n", "expires", p->expiry_date);
+	if (p->supersedes)
+		fprintf(f, "  %-10s %s\n", "replaces", p->supersedes);
 	if (p->n_lines < p->line_count)
 		fprintf(f, "  %-10s %u in all, the first %zu:\n", "products", p->line_count,
 			p->n_lines);
@@ -141,6 +143,8 @@ json_t *cli_payload_json(const struct sceau_payload *p)
 	}
 	json_object_set_new(o, "issue_date", json_string(p->issue_date));
 	json_object_set_new(o, "expiry_date", json_string(p->expiry_date));
+	if (p->supersedes)
+		json_object_set_new(o, "supersedes", json_string(p->supersedes));
 	json_object_set_new(o, "product_count", json_integer(p->line_count));
 	for (size_t i = 0; i < p->n_lines; i++) {
 		const struct sceau_payload_line *l = &p->lines[i];

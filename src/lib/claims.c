@@ -149,6 +149,12 @@ enum sceau_err sceau_record_claims(const struct sceau_record *rec, unsigned char
 
 	if (!rec || !out || !out_len)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no record given");
+	/* A request may leave the number to the register; a record without
+	 * one cannot be signed. */
+	if (!sceau_record_get(rec, "number"))
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "number: required field missing (give one, or issue with a "
+				  "register, which assigns it)");
 	if (!(map = object_item(rec->schema, rec->doc)))
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory building claims");
 	ret = sceau_cbor_encode(map, out, out_len, err);

@@ -23,6 +23,7 @@ void sceau_payload_free(struct sceau_payload *p)
 	free(p->route_ref);
 	free(p->origin);
 	free(p->standard);
+	free(p->supersedes);
 	for (size_t i = 0; i < p->n_lines; i++) {
 		free(p->lines[i].code);
 		free(p->lines[i].text);

@@ -76,6 +76,7 @@ cbor_item_t *sceau_qrclaims_build(const struct sceau_record *rec, size_t nlines,
 		n += 1;
 	}
 	n += nlines > 0;
+	n += sceau_record_get(rec, "supersedes") != NULL;
 	if (!(m = cbor_new_definite_map(n)) || !(p = cbor_new_definite_array(2)))
 		goto fail;
 	snprintf(path, sizeof(path), "%s.name", party);
@@ -119,6 +120,9 @@ cbor_item_t *sceau_qrclaims_build(const struct sceau_record *rec, size_t nlines,
 		lines = NULL;
 	}
 	if (!sceau_cbor_put(m, QC_DIGEST, sceau_cbor_bytes(digest, 32)))
+		goto fail;
+	if (sceau_record_get(rec, "supersedes") &&
+	    !sceau_cbor_put(m, QC_SUPERSEDES, sceau_cbor_text(sceau_record_get(rec, "supersedes"))))
 		goto fail;
 	return m;
 fail:
@@ -260,7 +264,7 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p, stru
 	for (size_t i = 0; i < n; i++) {
 		int64_t k = key_of(pairs[i].key);
 		cbor_item_t *v = pairs[i].value;
-		if (k < QC_TYPE || k > QC_DIGEST)
+		if (k < QC_TYPE || k > QC_SUPERSEDES)
 			return sceau_fail(err, SCEAU_ERR_FORMAT, "document claims: unknown key");
 		if (seen & (1u << k))
 			return sceau_fail(err, SCEAU_ERR_FORMAT,
@@ -332,6 +336,12 @@ enum sceau_err sceau_qrclaims_read(cbor_item_t *m, struct sceau_payload *p, stru
 			p->n_lines = cbor_array_size(v);
 			if (!(p->lines = calloc(p->n_lines, sizeof(*p->lines))))
 				return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+			break;
+		case QC_SUPERSEDES:
+			if (!(p->supersedes = get_text(v, 40)) ||
+			    !sceau_check_number(p->supersedes))
+				return sceau_fail(err, SCEAU_ERR_FORMAT,
+						  "claim supersedes: not a certificate number");
 			break;
 		case QC_DIGEST:
 			if (!cbor_isa_bytestring(v) || !cbor_bytestring_is_definite(v) ||

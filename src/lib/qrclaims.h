@@ -19,7 +19,8 @@ enum {
 	/* 9 is reserved: the expiry date is the CWT's exp (its last second). */
 	QC_LINE_COUNT = 10,
 	QC_LINES = 11,
-	QC_DIGEST = 12
+	QC_DIGEST = 12,
+	QC_SUPERSEDES = 13 /* optional: the number this revision replaces */
 };
 
 /* The document claims of `rec` with its first `nlines` product lines, the

@@ -370,6 +370,45 @@ void sceau_record_free(struct sceau_record *rec)
 	free(rec);
 }
 
+enum sceau_err sceau_record_set_number(struct sceau_record *rec, const char *number,
+				       struct sceau_error *err)
+{
+	char q[64];
+	const char *sup;
+
+	if (!rec || !number)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no record or number given");
+	if (strlen(number) > 40 || !sceau_check_number(number)) {
+		sceau_quote(number, q, sizeof(q));
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "number: expected a certificate number, got '%s'", q);
+	}
+	sup = sceau_record_get(rec, "supersedes");
+	if (sup && !strcmp(sup, number))
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "supersedes: a certificate cannot replace itself ('%s')", number);
+	/* Rebuilt in schema order, so certificate.json reads as a request
+	 * with its number would. */
+	{
+		json_t *doc = json_object(), *num = json_string(number);
+		int bad = !doc || !num;
+		for (const struct rfield *f = rec->schema; !bad && f->name; f++) {
+			json_t *v = strcmp(f->name, "number") ? json_object_get(rec->doc, f->name)
+							      : num;
+			if (v && json_object_set(doc, f->name, v) != 0)
+				bad = 1;
+		}
+		json_decref(num);
+		if (bad) {
+			json_decref(doc);
+			return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+		}
+		json_decref(rec->doc);
+		rec->doc = doc;
+	}
+	return SCEAU_OK;
+}
+
 enum sceau_program sceau_record_type(const struct sceau_record *rec)
 {
 	return rec ? rec->type : 0;

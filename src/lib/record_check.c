@@ -213,7 +213,12 @@ enum sceau_err sceau_record_check(struct sceau_record *rec, struct sceau_error *
 	json_t *doc = rec->doc;
 	enum sceau_err ret;
 	int32_t issue = day_of(doc, "issue_date");
+	const char *num = json_string_value(json_object_get(doc, "number"));
+	const char *sup = json_string_value(json_object_get(doc, "supersedes"));
 
+	if (num && sup && !strcmp(num, sup))
+		return sceau_fail(err, SCEAU_ERR_INVALID,
+				  "supersedes: a certificate cannot replace itself ('%s')", num);
 	if (rec->type == SCEAU_PROGRAM_COC) {
 		if ((ret = route_fields(doc, err)) != SCEAU_OK)
 			return ret;

@@ -268,7 +268,8 @@ static const struct rfield dossier[] = {
 
 static const struct rfield coc_fields[] = {
 	TEXT("type", 1, REQ | R_UINT, 5, &c_type, "\"coc\""),
-	TEXT("number", 2, REQ, 40, &c_number, "certificate number"),
+	TEXT("number", 2, 0, 40, &c_number,
+	     "certificate number (required unless a register assigns it)"),
 	TEXT("route", 3, REQ, 1, &c_route, "VoC route"),
 	TEXT("registration_number", 4, 0, 40, NULL, "registration number (route B only)"),
 	TEXT("licence_number", 5, 0, 40, NULL, "licence number (route C only)"),
@@ -283,6 +284,8 @@ static const struct rfield coc_fields[] = {
 	ARR("products", 13, REQ, 1, 1000, &coc_product, "the product lines"),
 	OBJ("dossier", 14, REQ, dossier, "the documents the certificate rests on"),
 	TEXT("remarks", 15, R_MULTILINE, 500, NULL, "free remarks"),
+	TEXT("supersedes", 20, 0, 40, &c_number,
+	     "number of the certificate this revision replaces"),
 	{0}};
 
 static const struct rfield site_fields[] = {
@@ -303,7 +306,8 @@ static const struct rfield halal_product = OBJ(NULL, 0, 0, halal_product_fields,
 
 static const struct rfield halal_fields[] = {
 	TEXT("type", 1, REQ | R_UINT, 5, &c_type, "\"halal\""),
-	TEXT("number", 2, REQ, 40, &c_number, "certificate number"),
+	TEXT("number", 2, 0, 40, &c_number,
+	     "certificate number (required unless a register assigns it)"),
 	OBJ("holder", 6, REQ, party_ma, "the holder of the right to use the label"),
 	TEXT("issue_date", 11, REQ, 10, &c_date, "date of issue"),
 	TEXT("expiry_date", 12, 0, 10, &c_date,
@@ -314,6 +318,8 @@ static const struct rfield halal_fields[] = {
 	ARR("scope", 17, REQ, 1, 20, &scope_item, "the certified activities"),
 	TEXT("standard", 18, REQ, 11, &c_halal_standard, "the Halal standard"),
 	TEXT("audit_date", 19, REQ, 10, &c_date, "date of the audit, on or before issue_date"),
+	TEXT("supersedes", 20, 0, 40, &c_number,
+	     "number of the certificate this revision replaces"),
 	{0}};
 
 const struct rfield *sceau_schema_for(enum sceau_program type)
