@@ -52,10 +52,14 @@ SCEAU_EXPORT void sceau_record_free(struct sceau_record *rec);
 
 /* Give the record its certificate number (a register assigns it): checked
  * like a request's `number` (SCEAU_ERR_INVALID), replacing any number it
- * had. A record needs a number before claims, a QR payload or a PDF can
- * be made from it. */
+ * had; NULL removes it. A record needs a number before claims, a QR
+ * payload or a PDF can be made from it. */
 SCEAU_EXPORT enum sceau_err sceau_record_set_number(struct sceau_record *rec, const char *number,
 						    struct sceau_error *err);
+/* The same for `supersedes`, the certificate a revision replaces (it may
+ * not be the record's own number). */
+SCEAU_EXPORT enum sceau_err
+sceau_record_set_supersedes(struct sceau_record *rec, const char *number, struct sceau_error *err);
 
 /* The document type (SCEAU_DOC_COC or SCEAU_DOC_HALAL). */
 SCEAU_EXPORT enum sceau_program sceau_record_type(const struct sceau_record *rec);

@@ -3,6 +3,7 @@
 #define SCEAU_CLI_H
 
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "sceau.h"
@@ -79,6 +80,11 @@ int cli_dispatch(const char *group, const char *summary, const struct cli_comman
 int cli_report(const struct sceau_error *err, const char *exists_hint);
 /* Print "sceau: <message>" to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write a file atomically: a temporary file beside it, fsync, then
+ * renamed (force) or linked (refusing an existing file), and the
+ * directory synced. Returns EXIT_VALID or an exit code after saying why;
+ * nothing is left at `path` on error. */
+int cli_write_atomic(const char *path, const void *data, size_t len, int force, mode_t mode);
 /* A date as shown to people: Africa/Casablanca local time. */
 void cli_format_date(time_t t, char *buf, size_t len);
 /* A date and time, the same way: "2026-11-24 11:02 +01 (Casablanca)". */
@@ -135,6 +141,8 @@ void cli_pass_release(struct cli_pass *p);
 
 int cmd_pki(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 /* ---- signing.c: the signer steps of 'payload' and 'issue' ------------------- */
 
 /* Open the signer directory `dir` and check it may sign `program` at `at`
@@ -148,6 +156,51 @@ int cli_signer_open_for(const char *dir, enum sceau_program program, time_t at,
  * printing why; the caller releases `pass`. */
 int cli_signer_unlock(struct sceau_signer *s, const char *dir, const char *pass_file,
 		      struct cli_pass *pass);
+
+/* ---- issuing.c: one record becomes a signed PDF (issue, batch) ------------ */
+
+/* The register file: `opt` (--register) or SIGNER/register.db. Caller
+ * frees. */
+char *cli_register_path(const char *signer_dir, const char *opt);
+/* Open the register (creating it when `create`), acting as `cert`'s
+ * holder, and settle interrupted issuances (saying so on stderr). Returns
+ * EXIT_VALID with *out, or an exit code after printing why. */
+int cli_register_open(const char *signer_dir, const char *opt, int create, X509 *cert,
+		      struct sceau_register **out);
+
+struct cli_issuer {
+	struct sceau_signer *s; /* unlocked */
+	struct sceau_renderer *r;
+	struct sceau_register *reg; /* NULL: --no-register */
+	time_t at;                  /* issuing time; 0: now, per document */
+	int force;                  /* replace an existing PDF */
+	unsigned checked;           /* programmes the signer was found fit for */
+};
+
+struct cli_issued {
+	char number[SCEAU_NUMBER_MAX];
+	unsigned pages;
+	size_t bytes;
+	size_t qr_chars;
+};
+
+/* Sign `rec` into the PDF `out`: reserve a number in the register (the
+ * request's own, or the next of the pattern), sign the QR payload, render
+ * and sign the PDF, commit it. On error nothing is left at `out` and a
+ * reserved number is made void; err says why. */
+enum sceau_err cli_issue_record(struct cli_issuer *c, struct sceau_record *rec, const char *out,
+				const char *request_id, struct cli_issued *res,
+				struct sceau_error *err);
+
+/* ---- issue_batch.c ------------------------------------------------------- */
+
+struct cli_batch_opts {
+	const char *signer_dir, *batch, *out_dir, *register_opt, *pass_file, *templates, *logo,
+		*pattern;
+	time_t at;
+	int jobs, force, json, no_register;
+};
+int cli_issue_batch(const struct cli_batch_opts *o);
 
 int cmd_payload(int argc, char **argv);
 int cmd_issue(int argc, char **argv);

@@ -13,7 +13,9 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{"pki", cmd_pki, "run the PKI: root CA, signer certificates, revocation"},
-	{"issue", cmd_issue, "issue a certificate as a PDF document"},
+	{"issue", cmd_issue, "issue a certificate as a PDF document (one, or a batch)"},
+	{"revoke", cmd_revoke, "revoke, suspend or reinstate a certificate"},
+	{"status", cmd_status, "publish the body's signed document status list"},
 	{"payload", cmd_payload, "sign a request as QR text"},
 	{"verify", cmd_verify, "verify a QR code offline"},
 	{"show", cmd_show, "decode a QR code without verifying it"},

@@ -1,4 +1,7 @@
 /* sceau command line — messages and how times are shown. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,4 +60,56 @@ void cli_format_date(time_t t, char *buf, size_t len)
 void cli_format_time(time_t t, char *buf, size_t len)
 {
 	format(t, buf, len, "%Y-%m-%d %H:%M %Z (Casablanca)", "%Y-%m-%d %H:%M UTC");
+}
+
+int cli_write_atomic(const char *path, const void *data, size_t len, int force, mode_t mode)
+{
+	const char *slash = strrchr(path, '/');
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd, ok;
+	size_t off = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+		 slash ? path : ".");
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
+		cli_warn("cannot write '%s': name too long", path);
+		return EXIT_USAGE;
+	}
+	if (!force && access(path, F_OK) == 0) {
+		cli_warn("'%s' exists (use --force to replace it)", path);
+		return EXIT_USAGE;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0) {
+		cli_warn("cannot write '%s': %s", path, strerror(errno));
+		return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? EXIT_USAGE
+									      : EXIT_INTERNAL;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, (const char *)data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	ok = off == len && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	/* Without force, link() refuses an existing name: no race with a file
+	 * made meanwhile. */
+	if (ok)
+		ok = force ? rename(tmp, path) == 0 : link(tmp, path) == 0;
+	if (!ok) {
+		int e = errno;
+		unlink(tmp);
+		cli_warn("cannot write '%s': %s", path, strerror(e));
+		return e == EEXIST ? EXIT_USAGE : EXIT_INTERNAL;
+	}
+	if (!force)
+		unlink(tmp);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return EXIT_VALID;
 }

@@ -370,43 +370,59 @@ void sceau_record_free(struct sceau_record *rec)
 	free(rec);
 }
 
+/* Set (value) or remove (NULL) a top-level text field, keeping the
+ * schema's order, so certificate.json reads as a request would. */
+static enum sceau_err set_top(struct sceau_record *rec, const char *name, const char *value,
+			      const char *other, struct sceau_error *err)
+{
+	char q[64];
+	const char *o;
+	json_t *doc, *v = NULL;
+	int bad;
+
+	if (!rec)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no record given");
+	if (value) {
+		if (strlen(value) > 40 || !sceau_check_number(value)) {
+			sceau_quote(value, q, sizeof(q));
+			return sceau_fail(err, SCEAU_ERR_INVALID,
+					  "%s: expected a certificate number, got '%s'", name, q);
+		}
+		o = sceau_record_get(rec, other);
+		if (o && !strcmp(o, value))
+			return sceau_fail(err, SCEAU_ERR_INVALID,
+					  "supersedes: a certificate cannot replace itself ('%s')",
+					  value);
+		if (!(v = json_string(value)))
+			return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+	}
+	doc = json_object();
+	bad = !doc;
+	for (const struct rfield *f = rec->schema; !bad && f->name; f++) {
+		json_t *x = strcmp(f->name, name) ? json_object_get(rec->doc, f->name) : v;
+		if (x && json_object_set(doc, f->name, x) != 0)
+			bad = 1;
+	}
+	json_decref(v);
+	if (bad) {
+		json_decref(doc);
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+	}
+	json_decref(rec->doc);
+	rec->doc = doc;
+	return SCEAU_OK;
+}
+
 enum sceau_err sceau_record_set_number(struct sceau_record *rec, const char *number,
 				       struct sceau_error *err)
 {
-	char q[64];
-	const char *sup;
+	return set_top(rec, "number", number, "supersedes", err);
+}
 
-	if (!rec || !number)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "no record or number given");
-	if (strlen(number) > 40 || !sceau_check_number(number)) {
-		sceau_quote(number, q, sizeof(q));
-		return sceau_fail(err, SCEAU_ERR_INVALID,
-				  "number: expected a certificate number, got '%s'", q);
-	}
-	sup = sceau_record_get(rec, "supersedes");
-	if (sup && !strcmp(sup, number))
-		return sceau_fail(err, SCEAU_ERR_INVALID,
-				  "supersedes: a certificate cannot replace itself ('%s')", number);
-	/* Rebuilt in schema order, so certificate.json reads as a request
-	 * with its number would. */
-	{
-		json_t *doc = json_object(), *num = json_string(number);
-		int bad = !doc || !num;
-		for (const struct rfield *f = rec->schema; !bad && f->name; f++) {
-			json_t *v = strcmp(f->name, "number") ? json_object_get(rec->doc, f->name)
-							      : num;
-			if (v && json_object_set(doc, f->name, v) != 0)
-				bad = 1;
-		}
-		json_decref(num);
-		if (bad) {
-			json_decref(doc);
-			return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
-		}
-		json_decref(rec->doc);
-		rec->doc = doc;
-	}
-	return SCEAU_OK;
+enum sceau_err sceau_record_set_supersedes(struct sceau_record *rec, const char *number,
+					   struct sceau_error *err)
+{
+	return set_top(rec, "supersedes", number, "number", err);
 }
 
 enum sceau_program sceau_record_type(const struct sceau_record *rec)

@@ -1,0 +1,552 @@
+/* sceau issue --batch: thousands of requests, one JSON object per line.
+ *
+ * The passphrase is asked once; with --jobs N the key is unlocked, then N
+ * worker processes each take every N-th line and send one fixed-size
+ * result per request up a pipe (writes of at most PIPE_BUF bytes do not
+ * interleave). The parent draws the progress bar, prints refusals as they
+ * come and the summary. Each worker holds one request at a time, so memory
+ * stays flat however long the batch. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+/* A line holds a request (at most SCEAU_REQUEST_MAX) and its id. */
+#define LINE_MAX_BYTES (SCEAU_REQUEST_MAX + 256)
+#define ID_MAX         64
+
+enum outcome { R_ISSUED, R_SKIPPED, R_REFUSED, R_FAILED };
+
+struct result {
+	unsigned long line;
+	enum outcome what;
+	unsigned pages;
+	char id[ID_MAX + 1];
+	char number[SCEAU_NUMBER_MAX];
+	char msg[1000];
+};
+_Static_assert(sizeof(struct result) <= PIPE_BUF, "one result per atomic pipe write");
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct batch {
+	const struct cli_batch_opts *o;
+	struct cli_issuer c;
+	unsigned prepared; /* programmes whose templates are loaded */
+	int out_fd;        /* worker: the result pipe; -1 in-process */
+	/* parent's tally */
+	unsigned long total, done, issued, skipped, refused, failed;
+	unsigned long refused_lines[8];
+	size_t n_refused_lines;
+	struct timeval t0, last_draw;
+	int bar; /* stderr is a terminal */
+	int bar_drawn;
+};
+
+static double since(const struct timeval *t0)
+{
+	struct timeval t;
+	gettimeofday(&t, NULL);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_usec - t0->tv_usec) / 1e6;
+}
+
+/* ---- the parent: progress, messages, JSON -------------------------------- */
+
+static void bar_clear(struct batch *b)
+{
+	if (b->bar_drawn) {
+		fputs("\r\033[K", stderr);
+		b->bar_drawn = 0;
+	}
+}
+
+static void bar_draw(struct batch *b, int force)
+{
+	char bar[41];
+	double el, rate, eta;
+	size_t fill;
+
+	if (!b->bar || (!force && since(&b->last_draw) < 0.1))
+		return;
+	gettimeofday(&b->last_draw, NULL);
+	fill = b->total ? (size_t)(40.0 * (double)b->done / (double)b->total) : 0;
+	if (fill > 40)
+		fill = 40;
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', 40 - fill);
+	bar[40] = 0;
+	el = since(&b->t0);
+	rate = el > 0 ? (double)b->done / el : 0;
+	eta = rate > 0 && b->total > b->done ? (double)(b->total - b->done) / rate : 0;
+	fprintf(stderr, "\r[%s] %lu/%lu  %.0f/s  %lu refused  ETA %um%02us\033[K", bar, b->done,
+		b->total, rate, b->refused + b->failed, (unsigned)eta / 60, (unsigned)eta % 60);
+	fflush(stderr);
+	b->bar_drawn = 1;
+}
+
+static const char *outcome_name(enum outcome w)
+{
+	switch (w) {
+	case R_ISSUED:
+		return "issued";
+	case R_SKIPPED:
+		return "already_issued";
+	case R_REFUSED:
+		return "refused";
+	case R_FAILED:
+		break;
+	}
+	return "failed";
+}
+
+static void tally(struct batch *b, const struct result *r)
+{
+	b->done++;
+	switch (r->what) {
+	case R_ISSUED:
+		b->issued++;
+		break;
+	case R_SKIPPED:
+		b->skipped++;
+		break;
+	case R_REFUSED:
+		b->refused++;
+		if (b->n_refused_lines < 8)
+			b->refused_lines[b->n_refused_lines++] = r->line;
+		break;
+	case R_FAILED:
+		b->failed++;
+		break;
+	}
+	if (b->o->json) {
+		json_t *o = json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->line, "id", r->id,
+				      "status", outcome_name(r->what));
+		char *s;
+		if (o && r->number[0])
+			json_object_set_new(o, "number", json_string(r->number));
+		if (o && (r->what == R_ISSUED || r->what == R_SKIPPED)) {
+			char file[PATH_MAX];
+			snprintf(file, sizeof(file), "%s/%s.pdf", b->o->out_dir, r->id);
+			json_object_set_new(o, "file", json_string(file));
+		}
+		if (o && (r->what == R_REFUSED || r->what == R_FAILED))
+			json_object_set_new(o, "error", json_string(r->msg));
+		s = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+		if (s) {
+			bar_clear(b);
+			printf("%s\n", s);
+			fflush(stdout);
+		}
+		free(s);
+		json_decref(o);
+	}
+	if (r->what == R_REFUSED || r->what == R_FAILED) {
+		bar_clear(b);
+		cli_warn("%s: line %lu%s%s%s: %s", b->o->batch, r->line, r->id[0] ? " ('" : "",
+			 r->id, r->id[0] ? "')" : "", r->msg);
+	}
+	bar_draw(b, 0);
+}
+
+/* ---- a worker: one line at a time ----------------------------------------- */
+
+static void report(struct batch *b, struct result *r)
+{
+	if (b->out_fd < 0) {
+		tally(b, r);
+		return;
+	}
+	/* One write per result: atomic on a pipe. A parent gone is the end. */
+	if (write(b->out_fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		_exit(EXIT_INTERNAL);
+}
+
+static int id_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > ID_MAX || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+#define REFUSE(...)                                                                                \
+	do {                                                                                       \
+		r.what = R_REFUSED;                                                                \
+		snprintf(r.msg, sizeof(r.msg), __VA_ARGS__);                                       \
+		goto out;                                                                          \
+	} while (0)
+
+static void one_line(struct batch *b, unsigned long lineno, const char *line, size_t len,
+		     int too_long)
+{
+	struct result r;
+	struct sceau_error err = {0};
+	struct sceau_record *rec = NULL;
+	json_t *j = NULL, *id;
+	json_error_t je;
+	char *text = NULL, path[PATH_MAX];
+	struct cli_issued res;
+
+	memset(&r, 0, sizeof(r));
+	r.line = lineno;
+	if (too_long)
+		REFUSE("longer than %zu bytes (a request is at most %zu)", (size_t)LINE_MAX_BYTES,
+		       (size_t)SCEAU_REQUEST_MAX);
+	if (!(j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je)))
+		REFUSE("not valid JSON: %s (column %d)", je.text, je.column);
+	if (!json_is_object(j))
+		REFUSE("expected a JSON object (a request with an \"id\")");
+	id = json_object_get(j, "id");
+	if (!id)
+		REFUSE("\"id\": required (it names the request, and its PDF)");
+	if (!json_is_string(id) || !id_ok(json_string_value(id)))
+		REFUSE("\"id\": expected 1 to %d of A-Z a-z 0-9 . _ - (not starting with . or -)",
+		       ID_MAX);
+	snprintf(r.id, sizeof(r.id), "%s", json_string_value(id));
+	json_object_del(j, "id");
+	if (!(text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT)))
+		REFUSE("out of memory");
+	if (sceau_record_parse(text, strlen(text), &rec, &err) != SCEAU_OK)
+		REFUSE("%s", err.msg);
+	snprintf(path, sizeof(path), "%s/%s.pdf", b->o->out_dir, r.id);
+
+	/* Already done by an earlier run? */
+	if (b->c.reg) {
+		struct sceau_register_entry e;
+		enum sceau_err ge = sceau_register_get_request(b->c.reg, r.id, &e, &err);
+		if (ge == SCEAU_OK && e.state != SCEAU_REG_VOID) {
+			struct stat st;
+			snprintf(r.number, sizeof(r.number), "%s", e.number);
+			if (e.state == SCEAU_REG_RESERVED) {
+				r.what = R_FAILED;
+				snprintf(r.msg, sizeof(r.msg),
+					 "%s is being issued by another process", e.number);
+			} else if (stat(e.path, &st) == 0) {
+				r.what = R_SKIPPED;
+			} else {
+				r.what = R_FAILED;
+				snprintf(r.msg, sizeof(r.msg),
+					 "was issued as %s, but its file '%.400s' is missing",
+					 e.number, e.path);
+			}
+			goto out;
+		}
+		if (ge != SCEAU_OK && ge != SCEAU_ERR_NOT_FOUND) {
+			r.what = R_FAILED;
+			snprintf(r.msg, sizeof(r.msg), "%s", err.msg);
+			goto out;
+		}
+	} else {
+		struct stat st;
+		if (lstat(path, &st) == 0 && !b->o->force) {
+			r.what = R_SKIPPED;
+			snprintf(r.number, sizeof(r.number), "%s",
+				 sceau_record_get(rec, "number") ? sceau_record_get(rec, "number")
+								 : "");
+			goto out;
+		}
+	}
+	if (!(b->prepared & (1u << sceau_record_type(rec)))) {
+		if (sceau_renderer_prepare(b->c.r, sceau_record_type(rec), &err) != SCEAU_OK) {
+			r.what = R_FAILED;
+			snprintf(r.msg, sizeof(r.msg), "%s", err.msg);
+			goto out;
+		}
+		b->prepared |= 1u << sceau_record_type(rec);
+	}
+	if (cli_issue_record(&b->c, rec, path, r.id, &res, &err) != SCEAU_OK) {
+		/* The request's fault or the system's: exit 2 or 3 at the end. */
+		switch (err.code) {
+		case SCEAU_ERR_IO:
+		case SCEAU_ERR_NOMEM:
+		case SCEAU_ERR_CRYPTO:
+		case SCEAU_ERR_INTERNAL:
+		case SCEAU_ERR_ACCESS:
+			r.what = R_FAILED;
+			break;
+		default:
+			r.what = R_REFUSED;
+		}
+		snprintf(r.msg, sizeof(r.msg), "%s", err.msg);
+		goto out;
+	}
+	r.what = R_ISSUED;
+	r.pages = res.pages;
+	snprintf(r.number, sizeof(r.number), "%s", res.number);
+out:
+	report(b, &r);
+	sceau_record_free(rec);
+	free(text);
+	json_decref(j);
+}
+#undef REFUSE
+
+/* Read the batch, handling the lines numbered k (mod jobs) from 0. A line
+ * past LINE_MAX_BYTES is not held: its tail is skipped and it is refused.
+ * Returns 0, or -1 when the file cannot be read. */
+static int run_lines(struct batch *b, unsigned k, unsigned jobs)
+{
+	FILE *f = fopen(b->o->batch, "r");
+	char *buf = malloc(LINE_MAX_BYTES + 1);
+	unsigned long lineno = 0;
+	int c, ret = -1;
+
+	if (!f || !buf)
+		goto out;
+	while (!stop) {
+		size_t n = 0;
+		int too_long = 0, mine;
+		c = getc_unlocked(f);
+		if (c == EOF)
+			break;
+		lineno++;
+		mine = (lineno - 1) % jobs == k;
+		while (c != EOF && c != '\n') {
+			if (mine && n < LINE_MAX_BYTES)
+				buf[n++] = (char)c;
+			else if (mine)
+				too_long = 1;
+			c = getc_unlocked(f);
+		}
+		if (!mine)
+			continue;
+		while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+			n--;
+		buf[n] = 0;
+		/* Blank lines are not requests. */
+		if (n == 0 && !too_long)
+			continue;
+		one_line(b, lineno, buf, n, too_long);
+	}
+	ret = ferror(f) ? -1 : 0;
+out:
+	if (f)
+		fclose(f);
+	free(buf);
+	return ret;
+}
+
+/* Requests in the file: non-blank lines. */
+static unsigned long count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long n = 0;
+	int c, blank = 1;
+
+	if (!f)
+		return 0;
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (c == '\n') {
+			n += !blank;
+			blank = 1;
+		} else if (c != ' ' && c != '\r' && c != '\t') {
+			blank = 0;
+		}
+	}
+	n += !blank;
+	fclose(f);
+	return n;
+}
+
+static int worker(struct batch *b, unsigned k, unsigned jobs, int fd)
+{
+	int ret;
+
+	b->out_fd = fd;
+	if (!b->o->no_register && (ret = cli_register_open(b->o->signer_dir, b->o->register_opt, 0,
+							   b->c.s->cert, &b->c.reg)) != EXIT_VALID)
+		return ret;
+	ret = run_lines(b, k, jobs) == 0 ? EXIT_VALID : EXIT_INTERNAL;
+	if (ret != EXIT_VALID)
+		cli_warn("cannot read '%s': %s", b->o->batch, strerror(errno));
+	sceau_register_close(b->c.reg);
+	b->c.reg = NULL;
+	return ret;
+}
+
+static int run_parallel(struct batch *b, unsigned jobs)
+{
+	pid_t pids[64];
+	unsigned started = 0;
+	int fds[2], ret = EXIT_VALID;
+	struct result r;
+	ssize_t got;
+
+	if (pipe(fds) != 0) {
+		cli_warn("cannot make a pipe: %s", strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	fflush(NULL);
+	for (unsigned k = 0; k < jobs; k++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			cli_warn("cannot start worker %u: %s", k + 1, strerror(errno));
+			stop = 1;
+			ret = EXIT_INTERNAL;
+			break;
+		}
+		if (pid == 0) {
+			close(fds[0]);
+			_exit(worker(b, k, jobs, fds[1]));
+		}
+		pids[started++] = pid;
+	}
+	close(fds[1]);
+	for (;;) {
+		size_t have = 0;
+		while (have < sizeof(r)) {
+			got = read(fds[0], (char *)&r + have, sizeof(r) - have);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				break;
+			have += (size_t)got;
+		}
+		if (have < sizeof(r))
+			break;
+		tally(b, &r);
+	}
+	close(fds[0]);
+	for (unsigned i = 0; i < started; i++) {
+		int st = 0;
+		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(st) || (WEXITSTATUS(st) != EXIT_VALID)) {
+			if (!WIFEXITED(st))
+				cli_warn("worker %u died (signal %d)", i + 1, WTERMSIG(st));
+			if (ret == EXIT_VALID)
+				ret = WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_INTERNAL;
+		}
+	}
+	return ret;
+}
+
+int cli_issue_batch(const struct cli_batch_opts *o)
+{
+	struct sceau_error err = {0};
+	struct batch b;
+	struct cli_pass pass = {0};
+	struct sigaction sa;
+	struct rusage ru;
+	struct stat st;
+	double el;
+	int ret;
+
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	b.out_fd = -1;
+	b.c.at = o->at;
+	b.c.force = o->force;
+	if (stat(o->batch, &st) != 0) {
+		cli_warn("cannot read batch '%s': %s", o->batch, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_warn("cannot read batch '%s': not a regular file", o->batch);
+		return EXIT_USAGE;
+	}
+	if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
+		cli_warn("cannot make '%s': %s", o->out_dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (stat(o->out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cli_warn("'%s' is not a directory", o->out_dir);
+		return EXIT_USAGE;
+	}
+	if (sceau_renderer_new(o->templates, &b.c.r, &err) != SCEAU_OK ||
+	    (o->logo && sceau_renderer_set_logo(b.c.r, o->logo, 0, &err) != SCEAU_OK)) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	if ((ret = cli_signer_open_for(o->signer_dir, SCEAU_PROGRAM_ANY, o->at ? o->at : time(NULL),
+				       &b.c.s)) != EXIT_VALID)
+		goto out;
+	/* Make the register (and settle a killed run) before the workers. */
+	if (!o->no_register) {
+		struct sceau_register *reg = NULL;
+		if ((ret = cli_register_open(o->signer_dir, o->register_opt, 1, b.c.s->cert,
+					     &reg)) != EXIT_VALID)
+			goto out;
+		if (o->pattern && sceau_register_set_pattern(reg, o->pattern, &err) != SCEAU_OK) {
+			ret = cli_report(&err, NULL);
+			sceau_register_close(reg);
+			goto out;
+		}
+		sceau_register_close(reg);
+	}
+	if ((ret = cli_signer_unlock(b.c.s, o->signer_dir, o->pass_file, &pass)) != EXIT_VALID)
+		goto out;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	b.total = count_lines(o->batch);
+	b.bar = isatty(STDERR_FILENO);
+	gettimeofday(&b.t0, NULL);
+	if (o->jobs <= 1)
+		ret = worker(&b, 0, 1, -1);
+	else
+		ret = run_parallel(&b, (unsigned)o->jobs);
+	bar_draw(&b, 1);
+	bar_clear(&b);
+
+	el = since(&b.t0);
+	getrusage(RUSAGE_SELF, &ru);
+	{
+		struct rusage rc;
+		getrusage(RUSAGE_CHILDREN, &rc);
+		if (rc.ru_maxrss > ru.ru_maxrss)
+			ru.ru_maxrss = rc.ru_maxrss;
+	}
+	fprintf(o->json ? stderr : stdout,
+		"batch '%s': %lu issued, %lu already issued, %lu refused, %lu failed, of %lu "
+		"request%s in %.1f s (%.0f/s, %d job%s, peak memory %ld MB)\n",
+		o->batch, b.issued, b.skipped, b.refused, b.failed, b.total,
+		b.total == 1 ? "" : "s", el, el > 0 ? (double)b.issued / el : 0.0, o->jobs,
+		o->jobs == 1 ? "" : "s", ru.ru_maxrss / 1024);
+	if (b.n_refused_lines) {
+		fprintf(o->json ? stderr : stdout, "refused lines:");
+		for (size_t i = 0; i < b.n_refused_lines; i++)
+			fprintf(o->json ? stderr : stdout, " %lu", b.refused_lines[i]);
+		fprintf(o->json ? stderr : stdout, "%s\n", b.refused > 8 ? " ..." : "");
+	}
+	if (stop)
+		fprintf(stderr,
+			"sceau: interrupted: run the same command again to issue the rest\n");
+	if (ret == EXIT_VALID) {
+		if (b.failed || stop)
+			ret = EXIT_INTERNAL;
+		else if (b.refused)
+			ret = EXIT_USAGE;
+	}
+	if (fflush(stdout) != 0)
+		ret = EXIT_INTERNAL;
+out:
+	cli_pass_release(&pass);
+	sceau_signer_close(b.c.s);
+	sceau_renderer_free(b.c.r);
+	return ret;
+}
