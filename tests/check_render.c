@@ -66,14 +66,15 @@ static void run(struct tu_proc *p, const char *pass_env, const char *const *args
 }
 #define SCEAU(p, pass, ...) run((p), (pass), (const char *const[]){__VA_ARGS__, NULL})
 
-/* sceau issue --signer signer --in IN --out OUT --time TIME, then the
- * NULL-terminated extra arguments. */
+/* sceau issue --signer signer --in IN --out OUT --time TIME --no-register,
+ * then the NULL-terminated extra arguments. These tests issue the examples
+ * again and again under their own numbers; check_issue tests the register. */
 static void issue(struct tu_proc *p, const char *pass, const char *in, const char *out,
 		  const char *const *extra)
 {
-	const char *args[40] = {"issue", "--signer", "signer", "--in", in,
-				"--out", out,        "--time", TIME};
-	size_t n = 9;
+	const char *args[40] = {"issue", "--signer", "signer", "--in", in, "--out", out,
+				"--time", TIME, "--no-register"};
+	size_t n = 10;
 
 	for (size_t i = 0; extra[i]; i++)
 		args[n++] = extra[i];
