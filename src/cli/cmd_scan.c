@@ -154,7 +154,8 @@ struct reader {
  * line[0..cap-1]; *total is its length without the stripping. Neither a
  * QR code's first character (the prefix) nor its last (Base45 never ends
  * in a space) can be a space, so stripping never changes a code.
- * Returns 1 for a line, 0 at the end of input, on an error or a signal. */
+ * Returns 1 for a line (the last may lack its newline), 0 at the end of
+ * input, on a read error, or on a signal. */
 static int read_line(struct reader *r, char *line, size_t cap, size_t *len, size_t *total)
 {
 	size_t n = 0, kept_end = 0;
@@ -166,7 +167,9 @@ static int read_line(struct reader *r, char *line, size_t cap, size_t *len, size
 			struct pollfd pfd = {0, POLLIN, 0};
 			ssize_t k;
 
-			if (r->eof || r->error || stop_signal)
+			if (stop_signal)
+				return 0; /* a line cut short by Ctrl-C is no scan */
+			if (r->eof || r->error)
 				break;
 			/* Signals are blocked but here: Ctrl-C while waiting for
 			 * the next scan ends the loop, without a race. */
@@ -282,8 +285,22 @@ static int one_scan(const char *line, size_t len, size_t total, const struct sce
 			 "line of %zu characters is too long: a QR code holds at most %d", total,
 			 SCEAU_QR_TEXT_MAX);
 	} else if (sceau_payload_verify(line, len, trust, at, &p, &v, &err) != SCEAU_OK) {
-		cli_warn("scan %zu: %s", t->scans, err.msg[0] ? err.msg : sceau_strerror(err.code));
+		const char *msg = err.msg[0] ? err.msg : sceau_strerror(err.code);
+		json_t *o = NULL;
+		char *s = NULL;
+
+		/* Not a verdict: said on stderr, and as a line a program can
+		 * match to its scan, as verify does for a PDF it cannot read. */
+		cli_warn("scan %zu: %s", t->scans, msg);
 		t->errors++;
+		if (json &&
+		    (o = json_pack("{s:I, s:n, s:s, s:b}", "scan", (json_int_t)t->scans, "verdict",
+				   "reason", msg, "error", 1)) &&
+		    (s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+		fflush(stdout);
 		return EXIT_INTERNAL;
 	}
 	t->by[(size_t)v.code < 16 ? (size_t)v.code : 1]++;
