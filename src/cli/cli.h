@@ -206,5 +206,16 @@ int cmd_payload(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+
+/* ---- cmd_scan.c: a QR verdict, shared with verify --qr and --qr-image ------- */
+
+/* verdict, reason, warning (null when none), then the payload's fields
+ * (cli_payload_json, with "status" when a status list was consulted) when
+ * the signature verified, else type, number and issuer null and verified
+ * false. `p` may be NULL. NULL when out of memory. */
+struct json_t *cli_qr_json(const struct sceau_verdict *v, const struct sceau_payload *p);
+/* A "status" line when the code verified and a status list was consulted. */
+void cli_qr_status_print(FILE *f, const struct sceau_payload *p);
 
 #endif

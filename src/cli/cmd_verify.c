@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-enum { V_TRUST, V_QR, V_JSON, V_AT };
+enum { V_TRUST, V_QR, V_JSON, V_AT, V_QR_IMAGE };
 static const struct cli_opt verify_opts[] = {
 	[V_TRUST] = {"trust", "DIR", "trust store: a directory of *.crt and *.crl (required)"},
 	[V_QR] =
@@ -14,11 +14,13 @@ static const struct cli_opt verify_opts[] = {
 		 "verify a QR code's text instead of PDFs; '-' reads one line from standard input"},
 	[V_JSON] = {"json", NULL, "print one JSON object per result instead of text"},
 	[V_AT] = {"at", "TIME", "judge at this time instead of now, e.g. 2027-01-15T10:00:00Z"},
+	[V_QR_IMAGE] = {"qr-image", "IMAGE",
+			"verify the QR codes in a photo or scan (PNG or JPEG) instead of PDFs"},
 	{0},
 };
 static const struct cli_spec verify_spec = {
 	"verify",
-	"--trust DIR [--json] [--at TIME] (FILE.pdf... | --qr TEXT)",
+	"--trust DIR [--json] [--at TIME] (FILE.pdf... | --qr TEXT | --qr-image IMAGE)",
 	"Verify signed certificates offline, PDFs or a QR code, and print each\n"
 	"verdict with what the certificate says: valid, invalid, modified, untrusted,\n"
 	"revoked, expired or not_yet_valid.",
@@ -31,7 +33,10 @@ static const struct cli_spec verify_spec = {
 	"signer, agrees with the embedded record (certificate.json) and is in force\n"
 	"at TIME. PDFs signed by other tools are verified and reported the same way.\n"
 	"A QR code's signer is found by the code's kid among the trust store's\n"
-	"certificates, and judged the same way.\n"
+	"certificates, and judged the same way. --qr-image reads every QR code in the\n"
+	"image with zbar (the same code twice counts once) and verifies each, top to\n"
+	"bottom; an image with no QR code, or one that is not a readable PNG or JPEG,\n"
+	"is an input error.\n"
 	"Exit status: 0 every result valid, 1 any other verdict, 2 a usage error, an\n"
 	"unreadable file or trust store, 3 an internal error.\n",
 	0,
@@ -103,27 +108,97 @@ static int verify_pdfs(const struct cli_args *a, const struct sceau_trust *trust
 	return ret;
 }
 
+/* One QR code's text: the verdict and, when a trusted signer vouches for
+ * them, the code's fields. `image` names the picture it came from (code
+ * `k` of `n`), or is NULL for --qr. */
+static int verify_qr(const char *text, size_t len, const struct sceau_trust *trust, time_t at,
+		     int json, const char *image, size_t k, size_t n)
+{
+	struct sceau_error err = {0};
+	struct sceau_payload *p = NULL;
+	struct sceau_verdict v = {0};
+	json_t *o = NULL, *rest = NULL;
+	int ret;
+
+	if (sceau_payload_verify(text, len, trust, at, &p, &v, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	ret = v.code == SCEAU_VERDICT_VALID ? EXIT_VALID : EXIT_NOT_VALID;
+	if (json) {
+		o = image ? json_pack("{s:s, s:I}", "image", image, "code", (json_int_t)k + 1)
+			  : json_object();
+		rest = cli_qr_json(&v, p);
+		if (!o || !rest || json_object_update(o, rest) || !print_json(o))
+			ret = EXIT_INTERNAL;
+	} else {
+		char word[32];
+		cli_verdict_word(v.code, word, sizeof(word));
+		if (image && k > 0)
+			putchar('\n');
+		if (image && n > 1)
+			printf("'%s', QR code %zu of %zu: ", image, k + 1, n);
+		else if (image)
+			printf("'%s': ", image);
+		printf("%s: %s\n", word, v.reason);
+		if (v.warning[0])
+			printf("  warning: %s\n", v.warning);
+		if (p && p->signature_verified) {
+			cli_qr_status_print(stdout, p);
+			cli_payload_print(stdout, p);
+		} else if (p) {
+			printf("  (the code's contents are not shown: nothing vouches for them; "
+			       "'sceau show' decodes them)\n");
+		}
+	}
+out:
+	json_decref(o);
+	json_decref(rest);
+	sceau_payload_free(p);
+	return ret;
+}
+
+static int verify_qr_image(const char *image, const struct sceau_trust *trust, time_t at, int json)
+{
+	struct sceau_error err = {0};
+	char **texts = NULL;
+	size_t n = 0;
+	int ret = EXIT_VALID;
+
+	if (sceau_qr_image_decode(image, &texts, &n, &err) != SCEAU_OK)
+		return cli_report(&err, NULL);
+	for (size_t k = 0; k < n; k++) {
+		int code = verify_qr(texts[k], strlen(texts[k]), trust, at, json, image, k, n);
+		if (code > ret)
+			ret = code;
+	}
+	sceau_qr_texts_free(texts, n);
+	return ret;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct sceau_error err = {0};
 	struct sceau_trust *trust = NULL;
-	struct sceau_payload *p = NULL;
-	struct sceau_verdict v = {0};
 	struct cli_args a;
 	time_t at = 0;
 	char *text = NULL;
 	size_t len = 0;
-	json_t *o = NULL;
-	int ret;
+	int ret, qr;
 
 	if ((ret = cli_parse(&verify_spec, argc, argv, &a)) >= 0)
 		return ret;
+	qr = (a.val[V_QR] != NULL) + (a.val[V_QR_IMAGE] != NULL);
 	if (!a.val[V_TRUST])
 		return cli_usage_error(&verify_spec, "missing '--trust DIR'");
-	if (!a.val[V_QR] && a.n_operands == 0)
-		return cli_usage_error(&verify_spec, "missing FILE.pdf or '--qr TEXT'");
-	if (a.val[V_QR] && a.n_operands > 0)
-		return cli_usage_error(&verify_spec, "give PDF files or '--qr TEXT', not both");
+	if (!qr && a.n_operands == 0)
+		return cli_usage_error(&verify_spec,
+				       "missing FILE.pdf, '--qr TEXT' or '--qr-image IMAGE'");
+	if (qr > 1)
+		return cli_usage_error(&verify_spec,
+				       "give '--qr TEXT' or '--qr-image IMAGE', not both");
+	if (qr && a.n_operands > 0)
+		return cli_usage_error(&verify_spec, "give PDF files or a QR code, not both");
 	if (a.val[V_AT] && sceau_time_parse(a.val[V_AT], &at, &err) != SCEAU_OK)
 		return cli_usage_error(&verify_spec, "%s", err.msg);
 	if (sceau_trust_load_dir(a.val[V_TRUST], &trust, &err) != SCEAU_OK) {
@@ -132,47 +207,17 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (a.n_operands > 0) {
 		ret = verify_pdfs(&a, trust, at);
-		goto flush;
-	}
-	if ((ret = cli_qr_text(a.val[V_QR], &text, &len)) != 0)
-		goto out;
-	if (sceau_payload_verify(text, len, trust, at, &p, &v, &err) != SCEAU_OK) {
-		ret = cli_report(&err, NULL);
-		goto out;
-	}
-	ret = v.code == SCEAU_VERDICT_VALID ? EXIT_VALID : EXIT_NOT_VALID;
-	/* Fields are shown only when the signature verified: otherwise they
-	 * are whatever the bearer wrote. */
-	if (a.val[V_JSON]) {
-		json_t *fields = p && p->signature_verified
-					 ? cli_payload_json(p)
-					 : json_pack("{s:n, s:n, s:n, s:b}", "type", "number",
-						     "issuer", "verified", 0);
-		o = json_pack("{s:s, s:s}", "verdict", sceau_verdict_name(v.code), "reason",
-			      v.reason);
-		if (!o || !fields || json_object_update(o, fields) || !print_json(o)) {
-			json_decref(fields);
-			ret = EXIT_INTERNAL;
-			goto out;
-		}
-		json_decref(fields);
+	} else if (a.val[V_QR_IMAGE]) {
+		ret = verify_qr_image(a.val[V_QR_IMAGE], trust, at, a.val[V_JSON] != NULL);
 	} else {
-		char word[32];
-		cli_verdict_word(v.code, word, sizeof(word));
-		printf("%s: %s\n", word, v.reason);
-		if (p && p->signature_verified)
-			cli_payload_print(stdout, p);
-		else if (p)
-			printf("  (the code's contents are not shown: nothing vouches for them; "
-			       "'sceau show' decodes them)\n");
+		if ((ret = cli_qr_text(a.val[V_QR], &text, &len)) != 0)
+			goto out;
+		ret = verify_qr(text, len, trust, at, a.val[V_JSON] != NULL, NULL, 0, 1);
 	}
-flush:
 	if (fflush(stdout) != 0)
 		ret = EXIT_INTERNAL;
 out:
-	json_decref(o);
 	free(text);
-	sceau_payload_free(p);
 	sceau_trust_free(trust);
 	return ret;
 }

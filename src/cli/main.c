@@ -19,6 +19,7 @@ static const struct cli_command commands[] = {
 	{"payload", cmd_payload, "sign a request as QR text"},
 	{"verify", cmd_verify, "verify a QR code offline"},
 	{"show", cmd_show, "decode a QR code without verifying it"},
+	{"scan", cmd_scan, "verify QR codes from a handheld scanner, one per line"},
 	{"demo", cmd_demo, "make a demo PKI and show what sceau does"},
 	{"help", cmd_help, "show help for a command ('sceau help pki init')"},
 	{NULL, NULL, NULL},
