@@ -52,7 +52,8 @@ int reg_fsync_dir_of(const char *path)
 	return rc;
 }
 
-/* SHA-256 of a file. 0, or -1 with errno (ENOENT when it is not there). */
+/* Create `tmp` (O_EXCL, O_NOFOLLOW, 0644), write, fsync, close. On failure
+ * errno says why and the file is removed unless it existed before. */
 static int write_tmp(const char *tmp, const unsigned char *data, size_t len)
 {
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644), e;

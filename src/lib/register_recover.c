@@ -99,6 +99,7 @@ static int owner_alive(const struct reg_owner *me, const char *host, const char 
 	return start < 0 || now_start == start;
 }
 
+/* SHA-256 of a file. 0, or -1 with errno (ENOENT when it is not there). */
 static int hash_file(const char *path, unsigned char md[32])
 {
 	unsigned char buf[65536];
@@ -132,8 +133,6 @@ out:
 	return rc;
 }
 
-/* Create `tmp` (O_EXCL, O_NOFOLLOW, 0644), write, fsync, close. On failure
- * errno says why and the file is removed unless it existed before. */
 /* ---- recovery --------------------------------------------------------------------- */
 
 struct pending {
