@@ -77,7 +77,7 @@ struct sceau_register_recovery {
 
 /* Settle the reservations of processes that are gone (pid not alive on
  * this host): a PDF at its final name whose SHA-256 is the one recorded
- * before the rename makes the row issued (audited "recovered"); anything
+ * before the rename makes the row issued (audited "recover"); anything
  * else removes the temporary file and makes the row void. Reservations of
  * live processes are left alone. `rep` may be NULL. */
 SCEAU_EXPORT enum sceau_err sceau_register_recover(struct sceau_register *r,
@@ -101,7 +101,9 @@ struct sceau_register_request {
 				 * issued or suspended (SCEAU_ERR_NOT_FOUND /
 				 * SCEAU_ERR_STATE otherwise) and not already
 				 * being replaced */
-	const char *path;       /* the PDF's final path, recorded for recovery */
+	const char *path;       /* the PDF's final path, recorded (made absolute
+				 * against the working directory) for recovery;
+				 * its directory must exist by commit */
 	time_t at;              /* issuing time: picks {YYYY} */
 };
 
@@ -116,8 +118,13 @@ SCEAU_EXPORT enum sceau_err sceau_register_reserve(struct sceau_register *r,
  * `path` (O_EXCL, 0644), fsync, record its SHA-256 and the temporary name,
  * rename it to `path` (refusing to replace an existing file unless
  * `force`), fsync the directory, mark the row issued with the SHA-256 (and
- * the replaced one superseded, in the same transaction). On any error
- * nothing is left at `path` and the row is void. sha256_out may be NULL. */
+ * the replaced one superseded, in the same transaction). Once the file
+ * is being written, any error leaves nothing of ours at `path` (a file
+ * that was there stays: SCEAU_ERR_EXISTS) and makes the row void; a number
+ * that is not reserved (SCEAU_ERR_NOT_FOUND / SCEAU_ERR_STATE), or whose
+ * commit another process has under way, is left as it is. sha256_out may
+ * be NULL. SCEAU_REGISTER_CRASH (docs/register.md) kills the process at a
+ * chosen step, for tests. */
 SCEAU_EXPORT enum sceau_err sceau_register_commit(struct sceau_register *r, const char *number,
 						  const unsigned char *pdf, size_t len, int force,
 						  unsigned char sha256_out[32], /* OUT */
@@ -184,8 +191,9 @@ struct sceau_register_audit {
 	int64_t id;
 	time_t at;
 	char number[SCEAU_NUMBER_MAX];
-	char action[24]; /* "reserve", "issue", "void", "revoke", "suspend",
-			    * "reinstate", "supersede", "recover", "pattern" */
+	char action[24]; /* "create", "reserve", "issue", "void", "revoke",
+			    * "suspend", "reinstate", "supersede", "recover",
+			    * "pattern" */
 	char from[16], to[16];
 	char actor[160];
 	char why[160];
