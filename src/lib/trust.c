@@ -476,8 +476,8 @@ enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char
 	char why[SCEAU_VERDICT_REASON_MAX + 64];
 	int ok = 0;
 
-	if (!t || !buf)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "no status list given");
+	if (!t)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust store given");
 	if ((ret = sceau_status_decode_cose(buf, len, &s, &c, err)) != SCEAU_OK)
 		return ret;
 	if ((ret = list_signer(t, s, &c, &ok, why, sizeof(why), err)) != SCEAU_OK)
