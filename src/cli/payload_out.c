@@ -59,7 +59,7 @@ static void status_print(FILE *f, const struct sceau_doc_status *st)
 	char since[32], issued[32], next[32];
 
 	if (!st->checked) {
-		fprintf(f, "  %-10s not checked (no status list of the body)\n", "status");
+		fprintf(f, "  %-10s not checked\n", "status");
 		return;
 	}
 	fprintf(f, "  %-10s %s", "status", sceau_doc_state_name(st->state));

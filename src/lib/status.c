@@ -297,6 +297,8 @@ static enum sceau_err head(struct rd *r, unsigned *mt, uint64_t *arg, const char
 	unsigned ai, k;
 	uint64_t v = 0;
 
+	*mt = 0;
+	*arg = 0;
 	if (r->p >= r->end)
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT, "status list: truncated at %s", what);
 	*mt = *r->p >> 5;
@@ -347,10 +349,12 @@ static enum sceau_err expect(struct rd *r, unsigned want, uint64_t *arg, const c
 static enum sceau_err string(struct rd *r, unsigned mt, const unsigned char **s, size_t *len,
 			     const char *what)
 {
-	uint64_t n;
-	enum sceau_err ret = expect(r, mt, &n, what);
+	uint64_t n = 0;
+	enum sceau_err ret;
 
-	if (ret != SCEAU_OK)
+	*s = NULL;
+	*len = 0;
+	if ((ret = expect(r, mt, &n, what)) != SCEAU_OK)
 		return ret;
 	if (n > (uint64_t)(r->end - r->p))
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT, "status list: truncated in %s", what);
