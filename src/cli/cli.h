@@ -215,7 +215,5 @@ int cmd_scan(int argc, char **argv);
  * the signature verified, else type, number and issuer null and verified
  * false. `p` may be NULL. NULL when out of memory. */
 struct json_t *cli_qr_json(const struct sceau_verdict *v, const struct sceau_payload *p);
-/* A "status" line when the code verified and a status list was consulted. */
-void cli_qr_status_print(FILE *f, const struct sceau_payload *p);
 
 #endif

@@ -44,46 +44,11 @@ static const struct cli_spec scan_spec = {
 
 /* ---- shared with verify --qr and --qr-image --------------------------------- */
 
-/* TEMPORARY, for the merge: the names sceau_doc_state_name and
- * sceau_doc_reason_name (status.h) give, until status.c is in this branch.
- * Replace both by those calls. */
-static const char *state_name(enum sceau_doc_state s)
-{
-	static const char *const names[] = {"good", "revoked", "suspended", "superseded"};
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
-}
-
-static const char *reason_name(enum sceau_doc_reason r)
-{
-	static const char *const names[] = {"unspecified",   "issued_in_error", "non_conformity",
-					    "fraud",         "withdrawn",       "holder_request",
-					    "investigation", "superseded"};
-
-	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unspecified";
-}
-
-static json_t *doc_status_json(const struct sceau_doc_status *st)
-{
-	char since[32] = "", next[32] = "";
-	struct tm tm;
-
-	if (st->since && gmtime_r(&st->since, &tm))
-		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (st->list_next_update && gmtime_r(&st->list_next_update, &tm))
-		strftime(next, sizeof(next), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_pack("{s:s, s:s?, s:s?, s:s?, s:I, s:s?, s:b}", "state", state_name(st->state),
-			 "reason", st->state != SCEAU_DOC_GOOD ? reason_name(st->reason) : NULL,
-			 "since", since[0] ? since : NULL, "superseded_by",
-			 st->by[0] ? st->by : NULL, "list_sequence", (json_int_t)st->list_sequence,
-			 "list_next_update", next[0] ? next : NULL, "stale", st->stale);
-}
-
 json_t *cli_qr_json(const struct sceau_verdict *v, const struct sceau_payload *p)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s?}", "verdict", sceau_verdict_name(v->code), "reason",
 			      v->reason, "warning", v->warning[0] ? v->warning : NULL);
-	json_t *fields = NULL, *st = NULL;
+	json_t *fields = NULL;
 
 	if (!o)
 		return NULL;
@@ -91,10 +56,6 @@ json_t *cli_qr_json(const struct sceau_verdict *v, const struct sceau_payload *p
 	 * otherwise they are whatever the bearer wrote. */
 	if (p && p->signature_verified) {
 		fields = cli_payload_json(p);
-		if (fields && p->status.checked && !json_object_get(fields, "status") &&
-		    (!(st = doc_status_json(&p->status)) ||
-		     json_object_set_new(fields, "status", st)))
-			goto fail;
 	} else {
 		fields = json_pack("{s:n, s:n, s:n, s:b}", "type", "number", "issuer", "verified",
 				   0);
@@ -107,29 +68,6 @@ fail:
 	json_decref(fields);
 	json_decref(o);
 	return NULL;
-}
-
-void cli_qr_status_print(FILE *f, const struct sceau_payload *p)
-{
-	const struct sceau_doc_status *st = &p->status;
-	char when[64], next[64];
-
-	if (!p->signature_verified || !st->checked)
-		return;
-	if (st->state == SCEAU_DOC_GOOD) {
-		cli_format_date(st->list_next_update, next, sizeof(next));
-		fprintf(f,
-			"  %-10s in good standing (status list %llu of '%s', next update %s%s)\n",
-			"status", (unsigned long long)st->list_sequence, p->issuer, next,
-			st->stale ? ", stale" : "");
-		return;
-	}
-	cli_format_date(st->since, when, sizeof(when));
-	fprintf(f, "  %-10s %s since %s (%s)", "status", state_name(st->state), when,
-		reason_name(st->reason));
-	if (st->by[0])
-		fprintf(f, ", replaced by %s", st->by);
-	fputc('\n', f);
 }
 
 /* ---- reading scans ---------------------------------------------------------- */
@@ -246,7 +184,6 @@ static void answer_text(const struct sceau_verdict *v, const struct sceau_payloa
 	if (v->warning[0])
 		printf("  warning: %s\n", v->warning);
 	if (p && p->signature_verified) {
-		cli_qr_status_print(stdout, p);
 		cli_payload_print(stdout, p);
 	} else if (p) {
 		printf("  (the code's contents are not shown: nothing vouches for them)\n");

@@ -144,7 +144,6 @@ static int verify_qr(const char *text, size_t len, const struct sceau_trust *tru
 		if (v.warning[0])
 			printf("  warning: %s\n", v.warning);
 		if (p && p->signature_verified) {
-			cli_qr_status_print(stdout, p);
 			cli_payload_print(stdout, p);
 		} else if (p) {
 			printf("  (the code's contents are not shown: nothing vouches for them; "
