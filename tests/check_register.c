@@ -640,6 +640,12 @@ START_TEST(test_register_status_entries_sorted_and_sequence_grows)
 	uint64_t seq = 0;
 	size_t count = 0;
 
+	/* nothing listed yet: no entries, but a sequence all the same */
+	ck_assert_int_eq(sceau_register_status_entries(r, &list, &count, &seq, &err), SCEAU_OK);
+	ck_assert_uint_eq(count, 0);
+	ck_assert_uint_eq(seq, 1);
+	free(list);
+
 	/* explicit numbers out of order, and ones that sort by bytes */
 	const char *numbers[] = {"Z-100", "A-200", "B/1", "B.1", "B-1", "A-100", "M-1", "M-2"};
 	for (int i = 0; i < 8; i++)
@@ -661,7 +667,7 @@ START_TEST(test_register_status_entries_sorted_and_sequence_grows)
 	make_in_state(r, SCEAU_REG_VOID, n[0]);
 
 	ck_assert_int_eq(sceau_register_status_entries(r, &list, &count, &seq, &err), SCEAU_OK);
-	ck_assert_uint_eq(seq, 1);
+	ck_assert_uint_eq(seq, 2);
 	ck_assert_uint_eq(count, 5);
 	const char *want[] = {"A-200", "B-1", "B.1", "B/1", "Z-100"};
 	for (size_t i = 0; i < count; i++) {
@@ -681,12 +687,12 @@ START_TEST(test_register_status_entries_sorted_and_sequence_grows)
 	free(list);
 
 	ck_assert_int_eq(sceau_register_status_entries(r, &list, &count, &seq, &err), SCEAU_OK);
-	ck_assert_uint_eq(seq, 2);
+	ck_assert_uint_eq(seq, 3);
 	free(list);
 	sceau_register_close(r);
 	r = reg_open();
 	ck_assert_int_eq(sceau_register_status_entries(r, &list, &count, &seq, &err), SCEAU_OK);
-	ck_assert_uint_eq(seq, 3);
+	ck_assert_uint_eq(seq, 4);
 	free(list);
 
 	ck_assert_int_eq(sceau_register_counts(r, counts, &err), SCEAU_OK);
@@ -1075,6 +1081,89 @@ START_TEST(test_register_recovery_leaves_live_reservations_alone)
 }
 END_TEST
 
+START_TEST(test_register_recovery_judges_owners_by_host_boot_and_start_time)
+{
+	struct sceau_register *r = reg_open();
+	struct sceau_register_recovery rep;
+	struct sceau_error err = {0};
+	char n[5][SCEAU_NUMBER_MAX], *file = pdf_path("owners"), *sql = NULL;
+	sqlite3 *h = NULL;
+	pid_t zombie;
+	int status;
+
+	for (int i = 0; i < 4; i++)
+		reserve_ok(r, SCEAU_PROGRAM_COC, T2026, NULL, NULL, file, n[i]);
+	/* a child that reserves and dies, not yet reaped: a zombie */
+	zombie = fork();
+	ck_assert_int_ge(zombie, 0);
+	if (zombie == 0) {
+		struct sceau_register *c = NULL;
+		struct sceau_register_request req = {
+			SCEAU_PROGRAM_COC, NULL, NULL, NULL, file, T2026};
+		setenv("SCEAU_REGISTER_CRASH", "reserved", 1);
+		if (sceau_register_open(db, 0, "child", &c, NULL) == SCEAU_OK)
+			sceau_register_reserve(c, &req, n[4], NULL);
+		_exit(10);
+	}
+	/* wait until it is dead, without reaping it */
+	{
+		siginfo_t si = {0};
+		ck_assert_int_eq(waitid(P_PID, (id_t)zombie, &si, WEXITED | WNOWAIT), 0);
+		ck_assert_int_eq(si.si_code, CLD_KILLED);
+	}
+
+	/* n0: our pid, another start time (the pid was reused); n1: another
+	 * host; n2: another boot; n3: this very process */
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert(asprintf(&sql,
+			   "UPDATE certificate SET owner_start = owner_start + 1 WHERE number = "
+			   "'%s'; UPDATE certificate SET owner_host = 'elsewhere' WHERE number = "
+			   "'%s'; UPDATE certificate SET owner_boot = 'another-boot' WHERE "
+			   "number = '%s'",
+			   n[0], n[1], n[2]) > 0);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	free(sql);
+
+	ck_assert_int_eq(sceau_register_recover(r, &rep, &err), SCEAU_OK);
+	ck_assert_uint_eq(rep.voided, 3);
+	ck_assert_int_eq(state_of(r, n[0]), SCEAU_REG_VOID);
+	ck_assert_int_eq(state_of(r, n[1]), SCEAU_REG_RESERVED);
+	ck_assert_int_eq(state_of(r, n[2]), SCEAU_REG_VOID);
+	ck_assert_int_eq(state_of(r, n[3]), SCEAU_REG_RESERVED);
+	ck_assert_int_eq(state_of(r, "COC-2026-000005"), SCEAU_REG_VOID);
+	ck_assert_int_eq(waitpid(zombie, &status, 0), zombie);
+	ck_assert(WIFSIGNALED(status));
+	free(file);
+	sceau_register_close(r);
+}
+END_TEST
+
+START_TEST(test_register_commit_leaves_a_commit_in_progress_alone)
+{
+	struct sceau_register *r = reg_open();
+	struct sceau_error err = {0};
+	char n[SCEAU_NUMBER_MAX], *file = pdf_path("busy"), *tmp = NULL;
+
+	reserve_ok(r, SCEAU_PROGRAM_COC, T2026, NULL, NULL, file, n);
+	ck_assert(asprintf(&tmp, "%s/.sceau-%s.tmp", out, n) > 0);
+	tu_write(tmp, "half", 4);
+	ck_assert_int_eq(
+		sceau_register_commit(r, n, (const unsigned char *)"%PDF", 4, 0, NULL, &err),
+		SCEAU_ERR_STATE);
+	ck_assert_msg(strstr(err.msg, "a commit in progress"), "%s", err.msg);
+	ck_assert(tu_exists(tmp));
+	ck_assert(!tu_exists(file));
+	ck_assert_int_eq(state_of(r, n), SCEAU_REG_RESERVED);
+	/* giving it up removes the temporary file */
+	ck_assert_int_eq(sceau_register_void(r, n, "abandoned", &err), SCEAU_OK);
+	ck_assert(!tu_exists(tmp));
+	free(tmp);
+	free(file);
+	sceau_register_close(r);
+}
+END_TEST
+
 /* ---- two processes at once ---------------------------------------------- */
 
 #define WORKERS    3
@@ -1248,5 +1337,7 @@ TU_MAIN("register", setup, teardown, test_register_numbers_run_per_type_and_year
 	test_register_recovers_from_a_crash_at_each_point,
 	test_register_recovery_completes_a_superseding_commit,
 	test_register_recovery_leaves_live_reservations_alone,
+	test_register_recovery_judges_owners_by_host_boot_and_start_time,
+	test_register_commit_leaves_a_commit_in_progress_alone,
 	test_register_concurrent_processes_never_share_a_number,
 	test_register_full_disk_leaves_nothing_and_voids, test_register_reserve_checks_its_request)

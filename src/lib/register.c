@@ -342,8 +342,10 @@ static enum sceau_err check_file(struct sceau_register *r, int create, struct sc
 		if (rc != SQLITE_OK)
 			return reg_fail_db(r, err, rc, "cannot read");
 		if (tables != 0 || !create)
-			return sceau_fail(err, SCEAU_ERR_FORMAT, "'%s' is not a sceau register%s",
-					  r->path, tables ? ": an SQLite database of tables" : "");
+			return sceau_fail(err, SCEAU_ERR_FORMAT, "'%s' is not a sceau register: %s",
+					  r->path,
+					  tables ? "an SQLite database of another application"
+						 : "an empty file");
 	}
 
 	/* WAL: readers do not block the writer, and a commit is one append */
@@ -502,7 +504,7 @@ enum sceau_err reg_get(struct sceau_register *r, const char *number, struct scea
 {
 	sqlite3_stmt *st = NULL;
 	enum sceau_err ret;
-	char q[64];
+	char q[176];
 	int rc;
 
 	ret = reg_prepare(r, "SELECT " REG_ENTRY_COLUMNS " FROM certificate WHERE number = ?", &st,
@@ -537,7 +539,7 @@ enum sceau_err sceau_register_get_request(struct sceau_register *r, const char *
 {
 	sqlite3_stmt *st = NULL;
 	enum sceau_err ret;
-	char q[64];
+	char q[176];
 	int rc;
 
 	if (!request_id)

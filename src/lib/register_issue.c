@@ -216,7 +216,7 @@ enum sceau_err reg_issue_row(struct sceau_register *r, const char *number, const
 static enum sceau_err check_request(const struct sceau_register_request *req,
 				    struct sceau_error *err)
 {
-	char q[64];
+	char q[176];
 
 	if (req->type != SCEAU_PROGRAM_COC && req->type != SCEAU_PROGRAM_HALAL)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "unknown document type %d",
@@ -399,7 +399,7 @@ static enum sceau_err check_request_id(struct sceau_register *r, const char *req
 {
 	sqlite3_stmt *st = NULL;
 	enum sceau_err ret;
-	char q[64];
+	char q[176];
 	int rc;
 
 	ret = reg_prepare(r,

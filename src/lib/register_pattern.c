@@ -30,7 +30,7 @@ enum sceau_err reg_pattern_expand(const char *pattern, enum sceau_program type, 
 {
 	size_t npre = 0, npost = 0, i = 0, plen;
 	int seen_n = 0;
-	char q[64];
+	char q[176];
 
 	sceau_quote(pattern ? pattern : "", q, sizeof(q));
 	if (!pattern || !*pattern)
@@ -138,7 +138,7 @@ too_long:
 static enum sceau_err pattern_check(const char *pattern, struct sceau_error *err)
 {
 	static const enum sceau_program types[] = {SCEAU_PROGRAM_COC, SCEAU_PROGRAM_HALAL};
-	char pre[SCEAU_NUMBER_MAX], post[SCEAU_NUMBER_MAX], num[3 * SCEAU_NUMBER_MAX], q[64];
+	char pre[SCEAU_NUMBER_MAX], post[SCEAU_NUMBER_MAX], num[3 * SCEAU_NUMBER_MAX], q[176];
 	enum sceau_err ret;
 	int width;
 
