@@ -31,7 +31,6 @@ void sceau_payload_free(struct sceau_payload *p)
 		free(p->lines[i].unit);
 	}
 	free(p->lines);
-	free(p->supersedes);
 	free(p);
 }
 
