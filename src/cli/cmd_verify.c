@@ -150,6 +150,8 @@ int cmd_verify(int argc, char **argv)
 						     "issuer", "verified", 0);
 		o = json_pack("{s:s, s:s}", "verdict", sceau_verdict_name(v.code), "reason",
 			      v.reason);
+		if (o && v.warning[0])
+			json_object_set_new(o, "warning", json_string(v.warning));
 		if (!o || !fields || json_object_update(o, fields) || !print_json(o)) {
 			json_decref(fields);
 			ret = EXIT_INTERNAL;
@@ -160,6 +162,8 @@ int cmd_verify(int argc, char **argv)
 		char word[32];
 		cli_verdict_word(v.code, word, sizeof(word));
 		printf("%s: %s\n", word, v.reason);
+		if (v.warning[0])
+			printf("warning: %s\n", v.warning);
 		if (p && p->signature_verified)
 			cli_payload_print(stdout, p);
 		else if (p)

@@ -1,4 +1,5 @@
 /* sceau command line — showing a decoded QR payload, as text and JSON. */
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,29 @@ static void hex(const unsigned char *b, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
+/* "revoked on 2026-11-20: fraud (status list 12 of 2026-11-24, next update
+ * 2026-12-01)", or "not checked". */
+static void status_print(FILE *f, const struct sceau_doc_status *st)
+{
+	char since[32], issued[32], next[32];
+
+	if (!st->checked) {
+		fprintf(f, "  %-10s not checked\n", "status");
+		return;
+	}
+	fprintf(f, "  %-10s %s", "status", sceau_doc_state_name(st->state));
+	if (st->state == SCEAU_DOC_SUPERSEDED)
+		fprintf(f, " by '%s'", st->by);
+	if (st->state != SCEAU_DOC_GOOD) {
+		cli_format_date(st->since, since, sizeof(since));
+		fprintf(f, " on %s: %s", since, sceau_doc_reason_name(st->reason));
+	}
+	cli_format_date(st->list_issued, issued, sizeof(issued));
+	cli_format_time(st->list_next_update, next, sizeof(next));
+	fprintf(f, " (status list %" PRIu64 " of %s, next update %s%s)\n", st->list_sequence,
+		issued, next, st->stale ? ", stale" : "");
+}
+
 void cli_payload_print(FILE *f, const struct sceau_payload *p)
 {
 	int coc = p->type == SCEAU_PROGRAM_COC;
@@ -88,8 +112,10 @@ void cli_payload_print(FILE *f, const struct sceau_payload *p)
 	}
 	cli_format_time((time_t)p->iat, when, sizeof(when));
 	fprintf(f, "  %-10s %s\n", "signed", when);
-	if (p->signature_verified)
+	if (p->signature_verified) {
 		fprintf(f, "  %-10s %s (serial %s)\n", "signer", p->signer_name, p->signer_serial);
+		status_print(f, &p->status);
+	}
 	hex(p->kid, SCEAU_KID_LEN, kid);
 	fprintf(f, "  %-10s %s\n", "kid", kid);
 	hex(p->digest, 32, digest);
@@ -110,6 +136,23 @@ static char *iso_utc(int64_t t, char *buf, size_t len)
 		return NULL;
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
+}
+
+/* The document's standing, as the status list consulted says. */
+static json_t *status_json(const struct sceau_doc_status *st)
+{
+	int listed = st->state != SCEAU_DOC_GOOD;
+	char since[32], issued[32], next[32];
+
+	return json_pack(
+		"{s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:b}", "state",
+		sceau_doc_state_name(st->state), "reason",
+		listed ? json_string(sceau_doc_reason_name(st->reason)) : json_null(), "since",
+		str_or_null(listed ? iso_utc(st->since, since, sizeof(since)) : NULL),
+		"superseded_by", str_or_null(st->by[0] ? st->by : NULL), "list_sequence",
+		(json_int_t)st->list_sequence, "list_issued",
+		str_or_null(iso_utc(st->list_issued, issued, sizeof(issued))), "list_next_update",
+		str_or_null(iso_utc(st->list_next_update, next, sizeof(next))), "stale", st->stale);
 }
 
 json_t *cli_payload_json(const struct sceau_payload *p)
@@ -160,5 +203,7 @@ json_t *cli_payload_json(const struct sceau_payload *p)
 		json_object_set_new(o, "signer", json_string(p->signer_name));
 		json_object_set_new(o, "signer_serial", json_string(p->signer_serial));
 	}
+	if (p->status.checked)
+		json_object_set_new(o, "status", status_json(&p->status));
 	return o;
 }

@@ -59,6 +59,8 @@ void cli_pdf_report_print(FILE *f, const char *file, const struct sceau_pdf_repo
 
 	cli_verdict_word(r->verdict.code, word, sizeof(word));
 	fprintf(f, "%s: %s\n  %s\n", file, word, r->verdict.reason);
+	if (r->verdict.warning[0])
+		fprintf(f, "  warning: %s\n", r->verdict.warning);
 	if (r->payload && r->payload->signature_verified)
 		cli_payload_print(f, r->payload);
 	for (size_t i = 0; i < r->nsigs; i++)
@@ -100,6 +102,11 @@ json_t *cli_pdf_report_json(const char *file, const struct sceau_pdf_report *r)
 			sigs = NULL;
 		}
 	if (!o || !fields || !sigs) {
+		json_decref(sigs);
+		goto fail;
+	}
+	if (r->verdict.warning[0] &&
+	    json_object_set_new(o, "warning", json_string(r->verdict.warning)) != 0) {
 		json_decref(sigs);
 		goto fail;
 	}

@@ -650,26 +650,3 @@ void sceau_hex_colons(const unsigned char *md, size_t n, char *buf)
 	if (n == 0)
 		buf[0] = '\0';
 }
-
-/* Temporary, until the status part lands (branch status): refuses every
- * list. The real definition replaces this weak one at link time. */
-__attribute__((weak)) enum sceau_err sceau_trust_add_status(struct sceau_trust *t,
-							    const unsigned char *buf, size_t len,
-							    struct sceau_error *err)
-{
-	return sceau_fail(err, SCEAU_ERR_FORMAT, "status lists are not supported yet");
-}
-
-enum sceau_err sceau_status_decode(const unsigned char *buf, size_t len, struct sceau_status **out,
-				   struct sceau_error *err) __attribute__((weak));
-enum sceau_err sceau_status_decode(const unsigned char *buf, size_t len, struct sceau_status **out,
-				   struct sceau_error *err)
-{
-	*out = NULL;
-	return sceau_fail(err, SCEAU_ERR_FORMAT, "status lists are not supported yet");
-}
-
-void sceau_status_free(struct sceau_status *s) __attribute__((weak));
-void sceau_status_free(struct sceau_status *s)
-{
-}

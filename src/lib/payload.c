@@ -30,6 +30,7 @@ void sceau_payload_free(struct sceau_payload *p)
 		free(p->lines[i].unit);
 	}
 	free(p->lines);
+	free(p->supersedes);
 	free(p);
 }
 
@@ -299,6 +300,7 @@ enum sceau_err sceau_payload_verify(const char *text, size_t len, const struct s
 		*out = NULL;
 	if (!text || !t || !v)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "nothing to verify");
+	v->warning[0] = 0;
 	if (!at)
 		at = time(NULL);
 	ret = decode(text, len, SCEAU_QR_PREFIX, &c, &p, &derr);
@@ -350,7 +352,10 @@ enum sceau_err sceau_payload_verify(const char *text, size_t len, const struct s
 		goto out;
 	if (v->code != SCEAU_VERDICT_VALID)
 		goto done;
+	/* The payload's times, then its standing in the body's status list,
+	 * which speaks over an expiry: revoked and expired says revoked. */
 	sceau_cose_check_times(c, at, v);
+	sceau_trust_doc_status(t, p->issuer, p->number, at, &p->status, v);
 	if (v->code != SCEAU_VERDICT_VALID)
 		goto done;
 	sceau_verdict_set(v, SCEAU_VERDICT_VALID, "signed by '%s', authorised for %s",

@@ -38,6 +38,10 @@ struct sceau_trust {
 	size_t nmemo, next_memo;
 	const X509_CRL *crl_ok[SCEAU_TRUST_MEMO];
 	size_t ncrl_ok;
+	/* Document status lists, one per body (the highest sequence), each
+	 * verified when added. */
+	struct sceau_status **status;
+	size_t nstatus, capstatus;
 };
 
 /* The newest CRL issued and signed by `root` (highest CRL number), or NULL. */
@@ -49,5 +53,20 @@ X509_CRL *sceau_trust_crl_for(const struct sceau_trust *t, X509 *root);
  * is `untrusted`. Errors only when the check could not run. */
 enum sceau_err sceau_trust_judge(const struct sceau_trust *t, X509 *cert, enum sceau_program type,
 				 time_t at, struct sceau_verdict *v, struct sceau_error *err);
+
+/* How serious a verdict is, to pick the one that speaks for several
+ * (signatures of a PDF; a document's own verdict and its status): invalid,
+ * modified, revoked, untrusted, suspended, superseded, expired,
+ * not_yet_valid, valid (0). */
+int sceau_verdict_severity(enum sceau_verdict_code c);
+
+/* status.c: sceau_status_decode, also giving the COSE fields needed to
+ * verify the list's signature (alg, kid, protected header, payload and
+ * signature) in *c. c's pointers are borrowed from (*out)->raw: never
+ * sceau_cose_free it. */
+enum sceau_err sceau_status_decode_cose(const unsigned char *buf, size_t len,
+					struct sceau_status **out, /* OUT */
+					struct sceau_cose *c,      /* OUT */
+					struct sceau_error *err);
 
 #endif

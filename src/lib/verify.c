@@ -15,25 +15,11 @@
 #include "verify_int.h"
 
 /* Which verdict of several signatures speaks for the document: the most
- * serious. */
+ * serious (invalid, modified, revoked, untrusted, suspended, superseded,
+ * expired, not_yet_valid). */
 static int severity(enum sceau_verdict_code c)
 {
-	switch (c) {
-	case SCEAU_VERDICT_INVALID:
-		return 6;
-	case SCEAU_VERDICT_MODIFIED:
-		return 5;
-	case SCEAU_VERDICT_REVOKED:
-		return 4;
-	case SCEAU_VERDICT_UNTRUSTED:
-		return 3;
-	case SCEAU_VERDICT_EXPIRED:
-		return 2;
-	case SCEAU_VERDICT_NOT_YET_VALID:
-		return 1;
-	default:
-		return 0;
-	}
+	return sceau_verdict_severity(c);
 }
 
 /* Trust in one intact signature's signer for `program` at its signing
@@ -42,7 +28,7 @@ static enum sceau_err judge(const struct sceau_trust *trust, X509 *signer,
 			    enum sceau_program program, time_t at, struct sceau_pdf_sig_report *r,
 			    struct sceau_error *err)
 {
-	struct sceau_verdict tv;
+	struct sceau_verdict tv = {0};
 	time_t when = r->signing_time ? r->signing_time : at;
 	enum sceau_err ret;
 
@@ -145,6 +131,9 @@ static enum sceau_err document(const struct sceau_pdf_facts *f, struct sceau_pdf
 		r->verdict = av;
 		return SCEAU_OK;
 	}
+	/* The payload's verdict carries the document's standing in its
+	 * body's status list (revoked, suspended, superseded) and the
+	 * warning of a stale or missing list. */
 	if (pv->code != SCEAU_VERDICT_VALID) {
 		r->verdict = *pv;
 		return SCEAU_OK;
@@ -152,6 +141,7 @@ static enum sceau_err document(const struct sceau_pdf_facts *f, struct sceau_pdf
 	sceau_verdict_set(&r->verdict, SCEAU_VERDICT_VALID,
 			  "%s certificate %s issued by '%s', signed by '%s', whole and in force",
 			  sceau_program_name(p->type), p->number, p->issuer, sig->signer);
+	memcpy(r->verdict.warning, pv->warning, sizeof(r->verdict.warning));
 	return SCEAU_OK;
 }
 

@@ -1,0 +1,278 @@
+/* sceau bench — document status lists at scale.
+ *
+ * A body that issued 1,000,000 certificates and took 10,000 of them out of
+ * good standing (8,000 revoked, 1,500 suspended, 500 superseded) publishes
+ * one list holding the 10,000. Measured, with the demo PKI (sceau demo):
+ *   - the list's size (must stay under 1 MB);
+ *   - building and signing it (sceau_status_build), median;
+ *   - loading it: decode alone (sceau_status_decode), and decode + verify
+ *     under the trust store (sceau_trust_add_status), medians; for
+ *     comparison, the general COSE reader on the same bytes
+ *     (sceau_cose_decode, which builds libcbor's tree of the payload);
+ *   - a look-up (sceau_status_find) per query, for numbers listed (hits)
+ *     and 100,000 of the 990,000 others (misses), and a whole document status check
+ *     (sceau_trust_doc_status);
+ *   - peak resident memory of this process.
+ * Usage: sceau_bench_status SCEAU_BINARY [ISSUED [LISTED]]
+ *        (cmake --build build --target bench) */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sceau.h"
+
+static double now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_d);
+	return v[n / 2];
+}
+
+static void die(const char *what, const struct sceau_error *err)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, err ? err->msg : strerror(errno));
+	exit(3);
+}
+
+static int run(char *const argv[])
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid < 0)
+		die("fork", NULL);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null < 0)
+			_exit(127);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		die("waitpid", NULL);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Resident memory now, in KiB (Linux /proc/self/statm). */
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long size = 0, res = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &size, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void number(char *buf, size_t len, long i)
+{
+	snprintf(buf, len, "DEMO-COC-%04ld-%06ld", 2026 + i / 1000000, i % 1000000);
+}
+
+int main(int argc, char **argv)
+{
+	struct sceau_error err = {0};
+	struct sceau_signer *s = NULL;
+	struct sceau_status *list = NULL;
+	struct sceau_status_entry *e;
+	struct rusage ru;
+	char dir[] = "/tmp/sceau-bench-status-XXXXXX", demo_dir[64], signer_dir[96], trust_dir[96];
+	long issued = argc > 2 ? atol(argv[2]) : 1000000, listed = argc > 3 ? atol(argv[3]) : 10000;
+	long step, queries;
+	int reps = 21;
+	double t[21], t0, build_ms, decode_ms, load_ms, cose_ms, hit_ns, miss_ns, doc_ns;
+	long load_rss, start_rss;
+	time_t now = time(NULL);
+	volatile size_t found = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s SCEAU_BINARY [ISSUED [LISTED]]\n", argv[0]);
+		return 2;
+	}
+	if (issued < 1 || listed < 1 || listed > issued || listed > SCEAU_STATUS_ENTRIES_MAX)
+		die("ISSUED and LISTED: 1 <= LISTED <= ISSUED", NULL);
+	if (!mkdtemp(dir))
+		die("mkdtemp", NULL);
+	snprintf(demo_dir, sizeof(demo_dir), "%s/demo", dir);
+	snprintf(signer_dir, sizeof(signer_dir), "%s/signer", demo_dir);
+	snprintf(trust_dir, sizeof(trust_dir), "%s/trust", demo_dir);
+	{
+		char *demo[] = {argv[1], "demo", "--dir", demo_dir, NULL};
+		if (run(demo) != 0)
+			die("sceau demo failed", NULL);
+	}
+	if (sceau_signer_open(signer_dir, &s, &err) || sceau_signer_unlock(s, "demo", 4, &err))
+		die("signer", &err);
+
+	start_rss = rss_kib();
+
+	/* Every step-th certificate is listed, in reverse order (the builder
+	 * sorts): 80% revoked, 15% suspended, 5% superseded by the next
+	 * number. */
+	step = issued / listed;
+	if (!(e = calloc((size_t)listed, sizeof(*e))))
+		die("calloc", NULL);
+	for (long i = 0; i < listed; i++) {
+		long k = (listed - 1 - i) * step, m = i % 20;
+		number(e[i].number, sizeof(e[i].number), k);
+		e[i].since = now - (time_t)(i % 365) * 86400;
+		if (m < 16) {
+			e[i].state = SCEAU_DOC_REVOKED;
+			e[i].reason = (enum sceau_doc_reason)(1 + i % 5);
+		} else if (m < 19) {
+			e[i].state = SCEAU_DOC_SUSPENDED;
+			e[i].reason = SCEAU_DOCR_INVESTIGATION;
+		} else {
+			e[i].state = SCEAU_DOC_SUPERSEDED;
+			e[i].reason = SCEAU_DOCR_SUPERSEDED;
+			number(e[i].by, sizeof(e[i].by), k + 1);
+		}
+	}
+
+	/* ---- building ---- */
+	for (int r = 0; r < reps; r++) {
+		sceau_status_free(list);
+		list = NULL;
+		t0 = now_ns();
+		if (sceau_status_build(e, (size_t)listed, 1, now, now + 7 * 86400, s->cert, s->key,
+				       &list, &err))
+			die("build", &err);
+		t[r] = now_ns() - t0;
+	}
+	build_ms = median(t, reps) / 1e6;
+
+	/* ---- loading ---- */
+	for (int r = 0; r < reps; r++) {
+		struct sceau_status *d = NULL;
+		t0 = now_ns();
+		if (sceau_status_decode(list->raw, list->raw_len, &d, &err))
+			die("decode", &err);
+		t[r] = now_ns() - t0;
+		sceau_status_free(d);
+	}
+	decode_ms = median(t, reps) / 1e6;
+	struct sceau_trust *trust = NULL;
+	for (int r = 0; r < reps; r++) {
+		sceau_trust_free(trust);
+		trust = NULL;
+		if (sceau_trust_load_dir(trust_dir, &trust, &err))
+			die("trust", &err);
+		t0 = now_ns();
+		if (sceau_trust_add_status(trust, list->raw, list->raw_len, &err))
+			die("add status", &err);
+		t[r] = now_ns() - t0;
+	}
+	load_ms = median(t, reps) / 1e6;
+
+	load_rss = rss_kib();
+
+	/* ---- look-ups: the listed numbers (hits), and up to 100,000 others
+	 * (misses), formatted beforehand, each batch timed whole ---- */
+	const struct sceau_status *held = sceau_trust_status_for(trust, s->name);
+	if (!held)
+		die("the store holds no list of the demo body", NULL);
+	long nmiss = issued - listed < 100000 ? issued - listed : 100000, m = 0;
+	char(*hit)[SCEAU_NUMBER_MAX] = calloc((size_t)listed, SCEAU_NUMBER_MAX);
+	char(*miss)[SCEAU_NUMBER_MAX] = calloc((size_t)(nmiss ? nmiss : 1), SCEAU_NUMBER_MAX);
+	if (!hit || !miss)
+		die("calloc", NULL);
+	for (long i = 0; i < listed; i++)
+		memcpy(hit[i], e[i].number, SCEAU_NUMBER_MAX);
+	for (long k = 0; m < nmiss && k < issued; k++)
+		if (k % step != 0 || k / step >= listed)
+			number(miss[m++], SCEAU_NUMBER_MAX, k);
+	for (int r = 0; r < reps; r++) {
+		t0 = now_ns();
+		for (long i = 0; i < listed; i++)
+			found += sceau_status_find(held, hit[i]) != NULL;
+		t[r] = (now_ns() - t0) / (double)listed;
+	}
+	hit_ns = median(t, reps);
+	if (found != (size_t)listed * (size_t)reps)
+		die("look-ups missed listed numbers", NULL);
+	for (int r = 0; r < reps; r++) {
+		t0 = now_ns();
+		for (long i = 0; i < nmiss; i++)
+			found += sceau_status_find(held, miss[i]) != NULL;
+		t[r] = (now_ns() - t0) / (double)(nmiss ? nmiss : 1);
+	}
+	miss_ns = median(t, reps);
+	if (found != (size_t)listed * (size_t)reps)
+		die("look-ups found numbers that are not listed", NULL);
+	queries = listed + nmiss;
+	t0 = now_ns();
+	for (long i = 0; i < queries; i++) {
+		struct sceau_verdict v = {SCEAU_VERDICT_VALID, "", ""};
+		struct sceau_doc_status st;
+		sceau_trust_doc_status(trust, s->name, i < listed ? hit[i] : miss[i - listed], now,
+				       &st, &v);
+		found += st.state != SCEAU_DOC_GOOD;
+	}
+	doc_ns = (now_ns() - t0) / (double)queries;
+	free(hit);
+	free(miss);
+
+	getrusage(RUSAGE_SELF, &ru);
+	/* last: libcbor's tree would weigh on the peak */
+	for (int r = 0; r < reps; r++) {
+		struct sceau_cose *c = NULL;
+		t0 = now_ns();
+		if (sceau_cose_decode(list->raw, list->raw_len, &c, &err))
+			die("cose decode", &err);
+		t[r] = now_ns() - t0;
+		sceau_cose_free(c);
+	}
+	cose_ms = median(t, reps) / 1e6;
+	printf("sceau document status list (%s; %ld issued, %ld listed; medians of %d runs)\n",
+	       SCEAU_VERSION_STRING, issued, listed, reps);
+	printf("  list file             %zu bytes (%.1f bytes per entry; %s 1 MB)\n", list->raw_len,
+	       (double)list->raw_len / (double)listed,
+	       list->raw_len < 1000000 ? "under" : "NOT under");
+	printf("  build + sign          %.2f ms\n", build_ms);
+	printf("  decode                %.2f ms (the general COSE reader, libcbor's tree: "
+	       "%.2f ms)\n",
+	       decode_ms, cose_ms);
+	printf("  load (decode+verify)  %.2f ms (sceau_trust_add_status)\n", load_ms);
+	printf("  look-up, hit          %.0f ns per query (%ld numbers)\n", hit_ns, listed);
+	printf("  look-up, miss         %.0f ns per query (%ld numbers)\n", miss_ns, nmiss);
+	printf("  document status       %.0f ns per query (sceau_trust_doc_status, verdict "
+	       "text included)\n",
+	       doc_ns);
+	printf("  memory                RSS %ld KiB with the signer open, %ld KiB with the list "
+	       "built and loaded into a trust store (+%ld KiB); peak %ld KiB (the key's scrypt)\n",
+	       start_rss, load_rss, load_rss - start_rss, ru.ru_maxrss);
+
+	sceau_trust_free(trust);
+	sceau_status_free(list);
+	sceau_signer_close(s);
+	free(e);
+	{
+		char *rm[] = {"rm", "-rf", dir, NULL};
+		run(rm);
+	}
+	return 0;
+}
