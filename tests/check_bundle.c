@@ -30,6 +30,9 @@ static X509 *r_root, *o_root, *s_cert, *os_cert;
 static X509_CRL *r_crl;
 static EVP_PKEY *r_key, *o_key;
 static char *qr; /* a CoC signed by s */
+static struct sceau_signer *s_signer, *os_signer;
+
+#define QR_NUMBER "ITK-COC-2026-000123" /* the number of docs/examples/coc.json */
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -98,6 +101,25 @@ static unsigned char *make(uint64_t seq, int with_signer, time_t issued, time_t 
 	p.next_update = next;
 	ck_assert_msg(sceau_bundle_build(&p, &out, len, &err) == SCEAU_OK, "%s", err.msg);
 	return out;
+}
+
+/* A status list of signer `sg` revoking the example CoC. Caller frees
+ * with sceau_status_free; the bytes are in ->raw. */
+static struct sceau_status *revoking_list(struct sceau_signer *sg, uint64_t seq)
+{
+	struct sceau_status_entry e = {0};
+	struct sceau_error err = {0};
+	struct sceau_status *st = NULL;
+	time_t now = time(NULL);
+
+	snprintf(e.number, sizeof(e.number), "%s", QR_NUMBER);
+	e.state = SCEAU_DOC_REVOKED;
+	e.reason = SCEAU_DOCR_FRAUD;
+	e.since = now - DAY;
+	ck_assert_msg(sceau_status_build(&e, 1, seq, now - 60, now + 7 * DAY, sg->cert, sg->key,
+					 &st, &err) == SCEAU_OK,
+		      "%s", err.msg);
+	return st;
 }
 
 static char *write_bundle(const char *name, const unsigned char *b, size_t len)
@@ -264,6 +286,16 @@ static void setup_once(void)
 	r_crl = tu_load_crl(p);
 	free(p);
 	{
+		struct sceau_error err = {0};
+		char *s = pki_path("s"), *os = pki_path("os");
+		ck_assert(sceau_signer_open(s, &s_signer, &err) == SCEAU_OK);
+		ck_assert(sceau_signer_unlock(s_signer, "pw", 2, &err) == SCEAU_OK);
+		ck_assert(sceau_signer_open(os, &os_signer, &err) == SCEAU_OK);
+		ck_assert(sceau_signer_unlock(os_signer, "pw", 2, &err) == SCEAU_OK);
+		free(s);
+		free(os);
+	}
+	{
 		const char *env[] = {PASS_ENV, NULL};
 		char in[512], *s = pki_path("s");
 		const char *argv[] = {SCEAU, "payload", "--signer", s, "--in", in, NULL};
@@ -286,6 +318,8 @@ static void teardown_once(void)
 	X509_free(s_cert);
 	X509_free(os_cert);
 	X509_CRL_free(r_crl);
+	sceau_signer_close(s_signer);
+	sceau_signer_close(os_signer);
 	EVP_PKEY_free(r_key);
 	EVP_PKEY_free(o_key);
 	free(qr);
@@ -1399,6 +1433,143 @@ START_TEST(test_cli_trust_help_and_unknown_subcommand)
 }
 END_TEST
 
+/* ---- status lists ------------------------------------------------------------------ */
+
+START_TEST(test_bundle_carries_status_lists)
+{
+	struct sceau_bundle_params p = {0};
+	struct sceau_error err = {0};
+	struct sceau_bundle_info info;
+	struct sceau_trust *t = NULL;
+	struct sceau_status *st = revoking_list(s_signer, 3);
+	const unsigned char *lists[1] = {st->raw};
+	size_t lens[1] = {st->raw_len}, len;
+	unsigned char *out = NULL;
+	const struct sceau_status *got;
+
+	p.root = r_root;
+	p.root_key = r_key;
+	p.signers = &s_cert;
+	p.n_signers = 1;
+	p.crl = r_crl;
+	p.status = lists;
+	p.status_len = lens;
+	p.n_status = 1;
+	p.sequence = 1;
+	ck_assert_msg(sceau_bundle_build(&p, &out, &len, &err) == SCEAU_OK, "%s", err.msg);
+	ck_assert_msg(sceau_bundle_load(out, len, NULL, &t, &info, &err) == SCEAU_OK, "%s",
+		      err.msg);
+	ck_assert_uint_eq(info.n_status, 1);
+	got = sceau_trust_status_for(t, "Test Body");
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(got->sequence, 3);
+	ck_assert_ptr_nonnull(sceau_status_find(got, QR_NUMBER));
+	sceau_trust_free(t);
+	free(out);
+	out = NULL;
+	/* a list whose signer is not in the bundle */
+	p.n_signers = 0;
+	ck_assert_int_eq(sceau_bundle_build(&p, &out, &len, &err), SCEAU_ERR_MISMATCH);
+	ck_assert(has(err.msg, "status list 1: "));
+	ck_assert(has(err.msg, "no signer certificate of 'Test Body'"));
+	ck_assert_ptr_null(out);
+	sceau_status_free(st);
+}
+END_TEST
+
+START_TEST(test_bundle_build_refuses_forged_status_lists)
+{
+	struct sceau_bundle_params p = {0};
+	struct sceau_error err = {0};
+	struct sceau_status *mine = revoking_list(s_signer, 1),
+			    *other = revoking_list(os_signer, 1);
+	unsigned char *forged = malloc(mine->raw_len), *out = NULL;
+	const unsigned char *lists[1];
+	size_t lens[1], len;
+
+	p.root = r_root;
+	p.root_key = r_key;
+	p.signers = &s_cert;
+	p.n_signers = 1;
+	p.crl = r_crl;
+	p.status = lists;
+	p.status_len = lens;
+	p.n_status = 1;
+	p.sequence = 1;
+	/* one changed byte in the signature */
+	memcpy(forged, mine->raw, mine->raw_len);
+	forged[mine->raw_len - 1] ^= 0x01;
+	lists[0] = forged;
+	lens[0] = mine->raw_len;
+	ck_assert_int_eq(sceau_bundle_build(&p, &out, &len, &err), SCEAU_ERR_MISMATCH);
+	ck_assert(has(err.msg, "the signature does not verify"));
+	/* a body of another root */
+	lists[0] = other->raw;
+	lens[0] = other->raw_len;
+	ck_assert_int_eq(sceau_bundle_build(&p, &out, &len, &err), SCEAU_ERR_MISMATCH);
+	ck_assert(has(err.msg, "'Other Body'"));
+	/* truncated */
+	lists[0] = mine->raw;
+	lens[0] = mine->raw_len / 2;
+	ck_assert_int_eq(sceau_bundle_build(&p, &out, &len, &err), SCEAU_ERR_FORMAT);
+	ck_assert_ptr_null(out);
+	free(forged);
+	sceau_status_free(mine);
+	sceau_status_free(other);
+}
+END_TEST
+
+START_TEST(test_cli_bundle_with_status_list_revokes_the_document)
+{
+	struct sceau_status *st = revoking_list(s_signer, 2), *other = revoking_list(os_signer, 1);
+	char *list = tmp_path("test-body.status"), *forged = tmp_path("other.status");
+	char *root = tmp_path("r"), *s = pki_path("s"), *out = tmp_path("t.bundle");
+	const char *env[] = {PASS_ENV, NULL};
+	struct tu_proc p;
+	json_t *j, *l;
+
+	tu_write(list, (const char *)st->raw, st->raw_len);
+	tu_write(forged, (const char *)other->raw, other->raw_len);
+	/* a list of a body the bundle does not carry: refused, nothing written */
+	RUN_ENV(&p, env, "trust", "build", "--root", root, "--out", out, s, forged);
+	expect(&p, 2);
+	ck_assert(has(p.err, "other.status' refused: "));
+	tu_proc_free(&p);
+	ck_assert(!tu_exists(out));
+	RUN_ENV(&p, env, "trust", "build", "--root", root, "--out", out, s, list);
+	expect(&p, 0);
+	ck_assert(has(p.out, "1 root, 1 signer, 1 revocation list, 1 status list"));
+	tu_proc_free(&p);
+	RUN(&p, "trust", "install", out);
+	expect(&p, 0);
+	tu_proc_free(&p);
+	RUN(&p, "verify", "--qr", qr);
+	expect(&p, 1);
+	ck_assert(has(p.out, "REVOKED"));
+	tu_proc_free(&p);
+	RUN(&p, "trust", "show");
+	expect(&p, 0);
+	ck_assert(has(p.out, "  status lists  1\n    Test Body: #2, 1 entry, next update "));
+	tu_proc_free(&p);
+	RUN(&p, "trust", "show", "--json");
+	expect(&p, 0);
+	j = json_loads(p.out, 0, NULL);
+	l = json_array_get(json_object_get(j, "status_lists"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(l, "issuer")), "Test Body");
+	ck_assert_int_eq(json_integer_value(json_object_get(l, "sequence")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(l, "entries")), 1);
+	json_decref(j);
+	tu_proc_free(&p);
+	sceau_status_free(st);
+	sceau_status_free(other);
+	free(list);
+	free(forged);
+	free(root);
+	free(s);
+	free(out);
+}
+END_TEST
+
 TU_MAIN_ONCE("bundle", setup_once, teardown_once, setup, teardown,
 	     test_bundle_round_trip_loads_every_item, test_bundle_truncated_is_refused_as_malformed,
 	     test_bundle_any_flipped_byte_is_refused, test_bundle_signed_by_another_key_is_refused,
@@ -1420,4 +1591,6 @@ TU_MAIN_ONCE("bundle", setup_once, teardown_once, setup, teardown,
 	     test_cli_show_reports_a_rolled_back_bundle,
 	     test_cli_build_numbers_bundles_and_refuses_going_back,
 	     test_cli_build_bad_input_exits_2_and_writes_nothing,
-	     test_cli_trust_help_and_unknown_subcommand)
+	     test_cli_trust_help_and_unknown_subcommand, test_bundle_carries_status_lists,
+	     test_bundle_build_refuses_forged_status_lists,
+	     test_cli_bundle_with_status_list_revokes_the_document)
