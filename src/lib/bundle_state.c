@@ -461,10 +461,11 @@ enum sceau_err sceau_bundle_install(const struct sceau_bundle_install_params *p,
 	if ((ret = make_dirs(state, 0755, err)) != SCEAU_OK ||
 	    (ret = make_dirs(dir, 0755, err)) != SCEAU_OK)
 		goto out;
-	if (access(state, W_OK) < 0) {
-		ret = sceau_fail(err, errno == EACCES ? SCEAU_ERR_ACCESS : SCEAU_ERR_IO,
-				 "cannot write the anti-rollback state in '%s': %s", state,
-				 sceau_errno_text(errno));
+	if (access(state, W_OK) < 0 || access(dir, W_OK) < 0) {
+		int e = errno;
+		ret = sceau_fail(err, e == EACCES || e == EROFS ? SCEAU_ERR_ACCESS : SCEAU_ERR_IO,
+				 "cannot write in '%s': %s", access(state, W_OK) < 0 ? state : dir,
+				 sceau_errno_text(e));
 		goto out;
 	}
 	if (!res.unchanged && (ret = sceau_fs_replace(target, buf, len, 0644, err)) != SCEAU_OK)
