@@ -120,6 +120,14 @@ static int push_der_crl(cbor_item_t *arr, X509_CRL *c)
 	return ok;
 }
 
+static int put_take(cbor_item_t *map, int64_t key, cbor_item_t **value)
+{
+	cbor_item_t *v = *value;
+
+	*value = NULL;
+	return sceau_cbor_put(map, key, v);
+}
+
 static enum sceau_err encode_payload(const struct sceau_bundle_params *p, const char *root_cn,
 				     time_t issued, time_t next, unsigned char **out,
 				     size_t *out_len, struct sceau_error *err)
@@ -140,14 +148,15 @@ static enum sceau_err encode_payload(const struct sceau_bundle_params *p, const 
 	for (size_t i = 0; ok && i < p->n_status; i++)
 		ok = sceau_cbor_push(status, sceau_cbor_bytes(p->status[i], p->status_len[i]));
 	if (ok) {
+		/* each put takes its value, even when an earlier one failed */
 		ok = sceau_cbor_put(map, K_ISS, sceau_cbor_text(root_cn)) &&
 		     sceau_cbor_put(map, K_IAT, sceau_cbor_int((int64_t)issued)) &&
 		     sceau_cbor_put(map, K_SEQ, sceau_cbor_int((int64_t)p->sequence)) &&
-		     sceau_cbor_put(map, K_NEXT, sceau_cbor_int((int64_t)next)) &&
-		     sceau_cbor_put(map, K_ROOTS, roots) &&
-		     sceau_cbor_put(map, K_SIGNERS, signers) && sceau_cbor_put(map, K_CRLS, crls) &&
-		     sceau_cbor_put(map, K_STATUS, status);
-		roots = signers = crls = status = NULL; /* taken by the map, even on failure */
+		     sceau_cbor_put(map, K_NEXT, sceau_cbor_int((int64_t)next));
+		ok = put_take(map, K_ROOTS, &roots) && ok;
+		ok = put_take(map, K_SIGNERS, &signers) && ok;
+		ok = put_take(map, K_CRLS, &crls) && ok;
+		ok = put_take(map, K_STATUS, &status) && ok;
 	}
 	if (ok)
 		ret = sceau_cbor_encode(map, out, out_len, err);
