@@ -74,8 +74,8 @@ struct sceau_status_entry {
 	char by[SCEAU_NUMBER_MAX]; /* superseded: the revision's number, else "" */
 };
 
-/* A status list, decoded (and, after sceau_status_verify or loading into a
- * trust store, verified). Free with sceau_status_free. */
+/* A status list, built, decoded (not judged), or held by a trust store
+ * (verified when it was added). Free with sceau_status_free. */
 struct sceau_status {
 	char issuer[128];   /* the body: its signer certificate's common name */
 	uint64_t sequence;  /* grows by one with each list the body publishes */
@@ -91,10 +91,13 @@ struct sceau_status {
 SCEAU_EXPORT void sceau_status_free(struct sceau_status *s);
 
 /* Build and sign a list: `entries` in any order (sorted here; a duplicate
- * number is SCEAU_ERR_INVALID; `good` entries are refused), signed with
- * `key` under certificate `cert` (issuer = its common name). *out holds
- * the entries and the signed bytes (out->raw); caller frees with
- * sceau_status_free. */
+ * number, a `good` entry, a number that is not a certificate number, a
+ * superseded entry without `by` or another with one are
+ * SCEAU_ERR_INVALID), signed with `key` under certificate `cert` (issuer =
+ * its common name; a key of another certificate is SCEAU_ERR_MISMATCH).
+ * `issued` 0 means now; `next_update` must be later. *out holds the
+ * entries and the signed bytes (out->raw, the file to publish); caller
+ * frees with sceau_status_free. */
 SCEAU_EXPORT enum sceau_err sceau_status_build(const struct sceau_status_entry *entries, size_t n,
 					       uint64_t sequence, time_t issued, time_t next_update,
 					       X509 *cert, EVP_PKEY *key,
@@ -102,8 +105,10 @@ SCEAU_EXPORT enum sceau_err sceau_status_build(const struct sceau_status_entry *
 					       struct sceau_error *err);
 
 /* Decode a list without judging its signer (SCEAU_ERR_FORMAT saying what
- * is wrong: truncated, not a status list, unsorted, too many entries...).
- * *out: caller frees with sceau_status_free. */
+ * is wrong: truncated, not a status list, unsorted, too many entries...;
+ * docs/formats.md, section 10, lists every rule). Strict: only the shape
+ * sceau_status_build writes is read. *out: caller frees with
+ * sceau_status_free. */
 SCEAU_EXPORT enum sceau_err sceau_status_decode(const unsigned char *buf, size_t len,
 						struct sceau_status **out, /* OUT */
 						struct sceau_error *err);
@@ -113,18 +118,22 @@ SCEAU_EXPORT enum sceau_err sceau_status_decode(const unsigned char *buf, size_t
 SCEAU_EXPORT const struct sceau_status_entry *sceau_status_find(const struct sceau_status *s,
 								const char *number);
 
-/* Add a status list to a trust store. The list is decoded and its
- * signature verified under a signer certificate of the store with its kid
- * whose common name is the list's issuer, chaining to a root of the store
- * and not revoked (any programme). A list that fails is an error naming
- * why (SCEAU_ERR_FORMAT for malformed, SCEAU_ERR_MISMATCH for a forged or
- * untrusted signature): a trust store is not a place for guesses. Of two
- * lists of one body the higher sequence is kept; an equal sequence with
- * other contents is SCEAU_ERR_MISMATCH. */
+/* Add a status list to a trust store (the store copies what it keeps). The
+ * list is decoded and its signature verified under a signer certificate
+ * of the store with its kid whose common name is the list's issuer,
+ * trusted by the store at the list's issue time (chaining to a root of
+ * the store, on whose CRL it is not, valid then; any programme). A list
+ * that fails is an error naming why (SCEAU_ERR_FORMAT for malformed,
+ * SCEAU_ERR_MISMATCH for a forged or untrusted signature): a trust store
+ * is not a place for guesses. Of two lists of one body the higher
+ * sequence is kept (a lower one is accepted and ignored); an equal
+ * sequence with other contents is SCEAU_ERR_MISMATCH. Not to be called
+ * while other threads verify with the store. */
 SCEAU_EXPORT enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char *buf,
 						   size_t len, struct sceau_error *err);
 
-/* The list the store holds for body `issuer` (a common name), or NULL. */
+/* The list the store holds for body `issuer` (a common name), or NULL.
+ * Borrowed: valid until the store is freed or given a newer list. */
 SCEAU_EXPORT const struct sceau_status *sceau_trust_status_for(const struct sceau_trust *t,
 							       const char *issuer);
 
@@ -140,9 +149,12 @@ struct sceau_doc_status {
 	int stale; /* at > next_update */
 };
 
-/* Judge the status of document `number` of body `issuer` at `at` with the
- * store's list, and fold it into verdict `v` (which holds the verdict so
- * far and is only changed when that is valid or the status is worse):
+/* Judge the status of document `number` of body `issuer` at `at` (0: now)
+ * with the store's list, and fold it into verdict `v` (which holds the
+ * verdict so far; the code and reason change only when the status ranks
+ * higher: invalid, modified, revoked, untrusted, suspended, superseded,
+ * expired, not_yet_valid, valid; a warning is written only when `v` has
+ * none yet):
  *   listed revoked / suspended / superseded -> that verdict, with the
  *     reason and date ("certificate 'N' was revoked on D: fraud")
  *   no list for the body -> verdict unchanged, warning "no status list
@@ -150,6 +162,9 @@ struct sceau_doc_status {
  *   list past next_update, within SCEAU_STATUS_GRACE -> verdict unchanged,
  *     warning "status list of 'ISSUER' is stale since D"
  *   past the grace -> untrusted ("status list of 'ISSUER' expired on D")
+ *     for a number the list does not name when `v` is valid; else the
+ *     verdict as above, with that as the warning
+ * A listed state applies whatever `at` is (as the signer's CRL does).
  * `st` (may be NULL) receives the facts. */
 SCEAU_EXPORT void sceau_trust_doc_status(const struct sceau_trust *t, const char *issuer,
 					 const char *number, time_t at,

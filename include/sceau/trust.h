@@ -1,5 +1,6 @@
 /* sceau — what a verifier trusts: root certificates (trust anchors),
- * signer certificates (found by kid), and the roots' CRLs.
+ * signer certificates (found by kid), the roots' CRLs, and the bodies'
+ * document status lists (status.h).
  *
  * For now a trust store is read from a directory of "*.crt" files (PEM or
  * DER; roots and signers, told apart by being a self-signed CA) and "*.crl"
@@ -17,8 +18,8 @@
 extern "C" {
 #endif
 
-/* At most this many *.crt and *.crl files, together, are read from a
- * directory. */
+/* At most this many *.crt, *.crl and *.status files, together, are read
+ * from a directory. */
 #define SCEAU_TRUST_FILES_MAX 8192
 
 struct sceau_trust;
@@ -28,10 +29,12 @@ struct sceau_trust;
 SCEAU_EXPORT enum sceau_err sceau_trust_new(struct sceau_trust **out, /* OUT */
 					    struct sceau_error *err);
 
-/* Read every *.crt and *.crl in `dir` (other files are ignored). A file
- * that does not parse is an error naming it (a trust store is not a place
- * for guesses); a directory without any root certificate is
- * SCEAU_ERR_INVALID. *out: caller frees with sceau_trust_free. */
+/* Read every *.crt and *.crl in `dir`, then every *.status (a status list,
+ * sceau_trust_add_status); other files are ignored. A file that does not
+ * parse or a status list that does not verify is an error naming it (a
+ * trust store is not a place for guesses); a directory without any root
+ * certificate is SCEAU_ERR_INVALID. *out: caller frees with
+ * sceau_trust_free. */
 SCEAU_EXPORT enum sceau_err sceau_trust_load_dir(const char *dir,
 						 struct sceau_trust **out, /* OUT */
 						 struct sceau_error *err);

@@ -67,7 +67,9 @@ static void status_print(FILE *f, const struct sceau_doc_status *st)
 		fprintf(f, " by '%s'", st->by);
 	if (st->state != SCEAU_DOC_GOOD) {
 		cli_format_date(st->since, since, sizeof(since));
-		fprintf(f, " on %s: %s", since, sceau_doc_reason_name(st->reason));
+		fprintf(f, " on %s", since);
+		if (st->reason != SCEAU_DOCR_UNSPECIFIED && st->reason != SCEAU_DOCR_SUPERSEDED)
+			fprintf(f, ": %s", sceau_doc_reason_name(st->reason));
 	}
 	cli_format_date(st->list_issued, issued, sizeof(issued));
 	cli_format_time(st->list_next_update, next, sizeof(next));
