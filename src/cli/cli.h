@@ -137,9 +137,23 @@ int cli_pass_get(struct cli_pass *p, const struct cli_pass_src *srcs, size_t n, 
 		 const char *hint, int confirm);
 void cli_pass_release(struct cli_pass *p);
 
+/* ---- trust_load.c: the trust store of a verifying command ------------------- */
+
+/* Open what --trust names (`trust_opt`: a trust directory or a bundle), or
+ * with NULL the installed bundle (sceau_trust_open), warning on stderr when
+ * the bundle is past its next update. Returns EXIT_VALID with *out (free
+ * with sceau_trust_free), or an exit code after printing why (2 for a
+ * missing, broken, forged or rolled-back trust store). */
+int cli_trust_load(const char *trust_opt, struct sceau_trust **out);
+/* A SHA-256 fingerprint as "AB:CD:...", into buf[96] (cmd_trust.c). */
+void cli_fingerprint(const unsigned char *md, char *buf);
+/* sceau trust show (trust_show.c). */
+int cli_trust_show(int argc, char **argv);
+
 /* ---- commands --------------------------------------------------------------- */
 
 int cmd_pki(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_status(int argc, char **argv);

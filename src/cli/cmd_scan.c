@@ -14,14 +14,16 @@
 
 enum { S_TRUST, S_JSON, S_AT };
 static const struct cli_opt scan_opts[] = {
-	[S_TRUST] = {"trust", "DIR", "trust store: a directory of *.crt and *.crl (required)"},
+	[S_TRUST] = {"trust", "TRUST",
+		     "a trust directory or bundle (default: the installed bundle, see 'sceau "
+		     "trust')"},
 	[S_JSON] = {"json", NULL, "print one JSON object per scan, on one line, instead of text"},
 	[S_AT] = {"at", "TIME", "judge at this time instead of now, e.g. 2027-01-15T10:00:00Z"},
 	{0},
 };
 static const struct cli_spec scan_spec = {
 	"scan",
-	"--trust DIR [--json] [--at TIME]",
+	"[--trust TRUST] [--json] [--at TIME]",
 	"Verify QR codes as a handheld scanner types them: one code per line of\n"
 	"standard input, each answered at once with VALID or NOT VALID and what the\n"
 	"certificate says.",
@@ -293,17 +295,13 @@ int cmd_scan(int argc, char **argv)
 
 	if ((ret = cli_parse(&scan_spec, argc, argv, &a)) >= 0)
 		return ret;
-	if (!a.val[S_TRUST])
-		return cli_usage_error(&scan_spec, "missing '--trust DIR'");
 	if (a.val[S_AT] && sceau_time_parse(a.val[S_AT], &at, &err) != SCEAU_OK)
 		return cli_usage_error(&scan_spec, "%s", err.msg);
 	json = a.val[S_JSON] != NULL;
 	/* https://no-color.org: set and not empty means no colour. */
 	colour = !json && isatty(1) && !(nc && nc[0]) && !(term && !strcmp(term, "dumb"));
-	if (sceau_trust_load_dir(a.val[S_TRUST], &trust, &err) != SCEAU_OK) {
-		ret = cli_report(&err, NULL);
+	if ((ret = cli_trust_load(a.val[S_TRUST], &trust)) != EXIT_VALID)
 		goto out;
-	}
 	if (!(r = calloc(1, sizeof(*r))) || !(line = malloc(SCEAU_QR_TEXT_MAX + 1))) {
 		cli_warn("out of memory");
 		ret = EXIT_INTERNAL;

@@ -8,7 +8,8 @@
 
 enum { V_TRUST, V_QR, V_JSON, V_AT, V_QR_IMAGE };
 static const struct cli_opt verify_opts[] = {
-	[V_TRUST] = {"trust", "DIR", "trust store: a directory of *.crt and *.crl (required)"},
+	[V_TRUST] = {"trust", "TRUST",
+		     "a trust directory or bundle (default: the installed bundle)"},
 	[V_QR] =
 		{"qr", "TEXT",
 		 "verify a QR code's text instead of PDFs; '-' reads one line from standard input"},
@@ -20,14 +21,14 @@ static const struct cli_opt verify_opts[] = {
 };
 static const struct cli_spec verify_spec = {
 	"verify",
-	"--trust DIR [--json] [--at TIME] (FILE.pdf... | --qr TEXT | --qr-image IMAGE)",
+	"[--trust TRUST] [--json] [--at TIME] (FILE.pdf... | --qr TEXT | --qr-image IMAGE)",
 	"Verify signed certificates offline, PDFs or a QR code, and print each\n"
 	"verdict with what the certificate says: valid, invalid, modified, untrusted,\n"
 	"revoked, expired or not_yet_valid.",
 	verify_opts,
 	"A PDF is valid when its signature covers every byte of the file but the\n"
 	"signature itself (anything added after signing: modified), verifies, and\n"
-	"comes from a signer that chains to a root in DIR, is not on that root's\n"
+	"comes from a signer that chains to a root in TRUST, is not on that root's\n"
 	"CRL, was valid when it signed (/M) and is authorised for the document's\n"
 	"programme; and when the QR payload the PDF carries is signed by the same\n"
 	"signer, agrees with the embedded record (certificate.json) and is in force\n"
@@ -37,6 +38,9 @@ static const struct cli_spec verify_spec = {
 	"image with zbar (the same code twice counts once) and verifies each, top to\n"
 	"bottom; an image with no QR code, or one that is not a readable PNG or JPEG,\n"
 	"is an input error.\n"
+	"Without --trust, the bundle 'sceau trust install' installed is used:\n"
+	"$SCEAU_TRUST, else ~/.local/share/sceau/trust.bundle, else\n"
+	"/etc/sceau/trust.bundle ('sceau trust show' tells which).\n"
 	"Exit status: 0 every result valid, 1 any other verdict, 2 a usage error, an\n"
 	"unreadable file or trust store, 3 an internal error.\n",
 	0,
@@ -188,8 +192,6 @@ int cmd_verify(int argc, char **argv)
 	if ((ret = cli_parse(&verify_spec, argc, argv, &a)) >= 0)
 		return ret;
 	qr = (a.val[V_QR] != NULL) + (a.val[V_QR_IMAGE] != NULL);
-	if (!a.val[V_TRUST])
-		return cli_usage_error(&verify_spec, "missing '--trust DIR'");
 	if (!qr && a.n_operands == 0)
 		return cli_usage_error(&verify_spec,
 				       "missing FILE.pdf, '--qr TEXT' or '--qr-image IMAGE'");
@@ -200,10 +202,8 @@ int cmd_verify(int argc, char **argv)
 		return cli_usage_error(&verify_spec, "give PDF files or a QR code, not both");
 	if (a.val[V_AT] && sceau_time_parse(a.val[V_AT], &at, &err) != SCEAU_OK)
 		return cli_usage_error(&verify_spec, "%s", err.msg);
-	if (sceau_trust_load_dir(a.val[V_TRUST], &trust, &err) != SCEAU_OK) {
-		ret = cli_report(&err, NULL);
+	if ((ret = cli_trust_load(a.val[V_TRUST], &trust)) != EXIT_VALID)
 		goto out;
-	}
 	if (a.n_operands > 0) {
 		ret = verify_pdfs(&a, trust, at);
 	} else if (a.val[V_QR_IMAGE]) {

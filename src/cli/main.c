@@ -13,6 +13,7 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{"pki", cmd_pki, "run the PKI: root CA, signer certificates, revocation"},
+	{"trust", cmd_trust, "build, install and show trust bundles for verifiers"},
 	{"issue", cmd_issue, "issue a certificate as a PDF document (one, or a batch)"},
 	{"revoke", cmd_revoke, "revoke, suspend or reinstate a certificate"},
 	{"status", cmd_status, "publish the body's signed document status list"},
