@@ -147,7 +147,7 @@ int cmd_issue(int argc, char **argv)
 			return cli_usage_error(&issue_spec, "missing '--out-dir DIR'");
 		o.jobs = 1;
 		if (a.val[I_JOBS] &&
-		    cli_parse_int(&issue_spec, "jobs", a.val[I_JOBS], 1, 64, &o.jobs) != 0)
+		    cli_parse_int(&issue_spec, "jobs", a.val[I_JOBS], 1, 64, &o.jobs) >= 0)
 			return EXIT_USAGE;
 		o.signer_dir = a.val[I_SIGNER];
 		o.batch = a.val[I_BATCH];

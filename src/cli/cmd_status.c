@@ -56,7 +56,7 @@ int cmd_status(int argc, char **argv)
 		return cli_usage_error(&status_spec, "missing '--signer SIGNER'");
 	if (!a.val[S_OUT])
 		return cli_usage_error(&status_spec, "missing '--out FILE.status'");
-	if (a.val[S_DAYS] && cli_parse_int(&status_spec, "days", a.val[S_DAYS], 1, 366, &days) != 0)
+	if (a.val[S_DAYS] && cli_parse_int(&status_spec, "days", a.val[S_DAYS], 1, 366, &days) >= 0)
 		return EXIT_USAGE;
 	if (a.val[S_TIME] && sceau_time_parse(a.val[S_TIME], &at, &err) != SCEAU_OK)
 		return cli_usage_error(&status_spec, "%s", err.msg);
