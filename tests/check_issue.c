@@ -105,6 +105,14 @@ static int named_like(const char *dir, const char *part)
 	return found;
 }
 
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
 static json_t *json_out(const struct tu_proc *p)
 {
 	json_t *j = json_loads(p->out, 0, NULL);
@@ -443,7 +451,10 @@ START_TEST(test_status_list_reaches_the_verifier)
 	ck_assert_msg(has(p.out, "a.pdf: REVOKED"), "%s", p.out);
 	ck_assert_msg(has(p.out, "fraud"), "%s", p.out);
 	ck_assert_msg(has(p.out, "b.pdf: SUSPENDED"), "%s", p.out);
-	ck_assert_msg(has(p.out, "c.pdf: VALID"), "%s", p.out);
+	ck_assert_msg(has(p.out, "c.pdf: VALID coc ITK-COC-2026-000203"), "%s", p.out);
+	/* One line per file, then the count. */
+	ck_assert_msg(has(p.out, "\n3 files: 1 valid, 1 revoked, 1 suspended\n"), "%s", p.out);
+	ck_assert_int_eq(count_lines(p.out), 4);
 	tu_proc_free(&p);
 }
 END_TEST

@@ -109,6 +109,9 @@ void cli_verdict_word(enum sceau_verdict_code c, char *buf, size_t len);
 /* The report, for people: "FILE: VERDICT", the reason, the certificate's
  * fields when a trusted signer vouches for them, and each signature. */
 void cli_pdf_report_print(FILE *f, const char *file, const struct sceau_pdf_report *r);
+/* The report in one line, for many files: "FILE: VALID coc N, 'BODY'" or
+ * "FILE: VERDICT: reason", and the warning in brackets. */
+void cli_pdf_report_line(FILE *f, const char *file, const struct sceau_pdf_report *r);
 /* The report as one JSON object (file, verdict, reason, the payload's
  * fields, signatures[]); NULL when out of memory. */
 struct json_t *cli_pdf_report_json(const char *file, const struct sceau_pdf_report *r);

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-enum { V_TRUST, V_QR, V_JSON, V_AT, V_QR_IMAGE };
+enum { V_TRUST, V_QR, V_JSON, V_AT, V_QR_IMAGE, V_DETAILS };
 static const struct cli_opt verify_opts[] = {
 	[V_TRUST] = {"trust", "TRUST",
 		     "a trust directory or bundle (default: the installed bundle)"},
@@ -17,6 +17,8 @@ static const struct cli_opt verify_opts[] = {
 	[V_AT] = {"at", "TIME", "judge at this time instead of now, e.g. 2027-01-15T10:00:00Z"},
 	[V_QR_IMAGE] = {"qr-image", "IMAGE",
 			"verify the QR codes in a photo or scan (PNG or JPEG) instead of PDFs"},
+	[V_DETAILS] = {"details", NULL,
+		       "the full report for every PDF (with several, one line each by default)"},
 	{0},
 };
 static const struct cli_spec verify_spec = {
@@ -58,7 +60,9 @@ static int print_json(json_t *o)
 static int verify_pdfs(const struct cli_args *a, const struct sceau_trust *trust, time_t at)
 {
 	int ret = EXIT_VALID, json = a->val[V_JSON] != NULL;
-	size_t counts[8] = {0}, unread = 0;
+	/* Thousands of files read best one line each. */
+	int brief = a->n_operands > 1 && !a->val[V_DETAILS];
+	size_t counts[16] = {0}, unread = 0;
 
 	for (int i = 0; i < a->n_operands; i++) {
 		const char *file = a->operands[i];
@@ -79,12 +83,14 @@ static int verify_pdfs(const struct cli_args *a, const struct sceau_trust *trust
 			}
 		} else {
 			code = r->verdict.code == SCEAU_VERDICT_VALID ? EXIT_VALID : EXIT_NOT_VALID;
-			counts[r->verdict.code < 8 ? r->verdict.code : 1]++;
+			counts[(unsigned)r->verdict.code < 16 ? r->verdict.code : 1]++;
 			if (json) {
 				json_t *o = cli_pdf_report_json(file, r);
 				if (!o || !print_json(o))
 					code = EXIT_INTERNAL;
 				json_decref(o);
+			} else if (brief) {
+				cli_pdf_report_line(stdout, file, r);
 			} else {
 				if (i > 0)
 					putchar('\n');
@@ -97,8 +103,8 @@ static int verify_pdfs(const struct cli_args *a, const struct sceau_trust *trust
 	}
 	if (!json && a->n_operands > 1) {
 		const char *sep = "";
-		printf("\n%d files:", a->n_operands);
-		for (int c = 0; c < 8; c++) {
+		printf("%s%d files:", brief ? "" : "\n", a->n_operands);
+		for (int c = 0; c < 16; c++) {
 			if (!counts[c])
 				continue;
 			printf("%s %zu %s", sep, counts[c],

@@ -124,3 +124,19 @@ fail:
 	json_decref(fields);
 	return NULL;
 }
+
+void cli_pdf_report_line(FILE *f, const char *file, const struct sceau_pdf_report *r)
+{
+	const struct sceau_payload *p = r->payload;
+	char word[32];
+
+	cli_verdict_word(r->verdict.code, word, sizeof(word));
+	if (r->verdict.code == SCEAU_VERDICT_VALID && p && p->signature_verified)
+		fprintf(f, "%s: %s %s %s, '%s'", file, word, sceau_program_name(p->type), p->number,
+			p->issuer);
+	else
+		fprintf(f, "%s: %s: %s", file, word, r->verdict.reason);
+	if (r->verdict.warning[0])
+		fprintf(f, " (warning: %s)", r->verdict.warning);
+	fputc('\n', f);
+}
