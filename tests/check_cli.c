@@ -99,9 +99,8 @@ START_TEST(test_cli_help_and_version_go_to_stdout_with_exit_0)
 END_TEST
 
 static const char *const commands[][3] = {
-	{"pki", NULL},     {"pki", "init"}, {"pki", "signer"},
-	{"pki", "revoke"}, {"pki", "crl"},  {"demo", NULL},
-	{"payload", NULL}, {"verify", NULL}, {"show", NULL},
+	{"pki", NULL},  {"pki", "init"},   {"pki", "signer"}, {"pki", "revoke"}, {"pki", "crl"},
+	{"demo", NULL}, {"payload", NULL}, {"verify", NULL},  {"show", NULL},
 };
 
 START_TEST(test_cli_help_x_equals_x_help_for_every_command)
@@ -454,12 +453,24 @@ END_TEST
 
 START_TEST(test_cli_demo_makes_a_pki_and_can_run_again)
 {
-	static const char *const files[] = {
-		"demo/root/root.crt",     "demo/root/root.key",    "demo/root/crl.pem",
-		"demo/signer/signer.crt", "demo/signer/signer.key", "demo/signer/chain.pem",
-		"demo/trust/root.crt",    "demo/trust/root.crl",    "demo/trust/demo-body.crt",
-		"demo/coc.json",          "demo/halal.json",        "demo/coc.qr",
-		"demo/halal.qr"};
+	static const char *const files[] = {"demo/root/root.crt",
+					    "demo/root/root.key",
+					    "demo/root/crl.pem",
+					    "demo/signer/signer.crt",
+					    "demo/signer/signer.key",
+					    "demo/signer/chain.pem",
+					    "demo/trust/root.crt",
+					    "demo/trust/root.crl",
+					    "demo/trust/demo-body.crt",
+					    "demo/coc.json",
+					    "demo/halal.json",
+					    "demo/coc.qr",
+					    "demo/halal.qr",
+					    "demo/coc.pdf",
+					    "demo/withdrawn.pdf",
+					    "demo/signer/register.db",
+					    "demo/trust/demo-body.status",
+					    "demo/trust.bundle"};
 	struct tu_proc p;
 
 	for (int round = 0; round < 2; round++) {
@@ -467,9 +478,15 @@ START_TEST(test_cli_demo_makes_a_pki_and_can_run_again)
 		ck_assert_msg(p.status == 0, "%s", p.err);
 		ck_assert(has(p.out, "coc    valid"));
 		ck_assert(has(p.out, "halal  valid"));
-		ck_assert(has(p.out, "coc.qr ("));
-		ck_assert(has(p.out, "-> valid: signed by 'DEMO Inspection Body', authorised for coc"));
-		ck_assert(has(p.out, "-> valid: signed by 'DEMO Inspection Body', authorised for halal"));
+		ck_assert(has(p.out, "QR text in demo/coc.qr"));
+		ck_assert(has(p.out,
+			      "coc       with the directory      PDF valid, QR valid: signed "
+			      "by 'DEMO Inspection Body', authorised for coc"));
+		ck_assert(has(p.out, "halal     with the directory      PDF valid, QR valid"));
+		/* The register, a revocation, the status list and the bundle. */
+		ck_assert(has(p.out, "revoked      DEMO-COC-"));
+		ck_assert(has(p.out, "withdrawn with the bundle         PDF revoked, QR revoked"));
+		ck_assert(has(p.out, round ? "(sequence 2," : "(sequence 1,"));
 		tu_proc_free(&p);
 		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 			char *f = tu_path(tmp, files[i]);

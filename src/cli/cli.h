@@ -199,6 +199,7 @@ struct cli_issued {
 	unsigned pages;
 	size_t bytes;
 	size_t qr_chars;
+	char *qr; /* the signed QR text; the caller frees it */
 };
 
 /* Sign `rec` into the PDF `out`: reserve a number in the register (the

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/x509.h>
 
 #include "cli.h"
@@ -108,6 +109,28 @@ static int write_file_append_nl(const char *path)
 	return ok;
 }
 
+/* A small file, NUL-terminated; NULL when unreadable. Caller frees. */
+static unsigned char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	unsigned char *buf = f ? malloc(16385) : NULL;
+	size_t n = 0;
+
+	if (buf) {
+		n = fread(buf, 1, 16384, f);
+		if (ferror(f) || !feof(f)) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
 static int copy_file(const char *from, const char *to)
 {
 	char buf[16384];
@@ -195,63 +218,73 @@ out:
 	return ok;
 }
 
-/* Sign a request, write DIR/NAME.qr and the signed DIR/NAME.pdf, verify
- * both under DIR/trust. */
-static int sign_and_verify(const char *dir, const char *name, const char *request,
-			   struct sceau_signer *s, const struct sceau_trust *trust,
-			   struct sceau_renderer *r)
+/* Issue a request through the register (its own number, or the next of
+ * the pattern when `numbered` is 0): DIR/NAME.qr and the signed
+ * DIR/NAME.pdf. `number` receives the number. */
+static int issue_one(const char *dir, const char *name, const char *request, int numbered,
+		     struct cli_issuer *c, char number[SCEAU_NUMBER_MAX])
 {
 	struct sceau_error err = {0};
 	struct sceau_record *rec = NULL;
-	struct sceau_payload *p = NULL;
-	struct sceau_pdf_report *rep = NULL;
-	struct sceau_verdict v = {0};
-	char path[4096], pdf[4096], *text = NULL;
-	unsigned pages = 0;
-	time_t now = time(NULL);
+	struct cli_issued res = {0};
+	char path[4096], pdf[4096];
 	int ret;
 
+	snprintf(pdf, sizeof(pdf), "%s/%s.pdf", dir, name);
+	unlink(pdf);
 	if (sceau_record_parse(request, strlen(request), &rec, &err) != SCEAU_OK ||
-	    sceau_payload_encode(rec, s->cert, s->key, now, NULL, 0, &text, &err) != SCEAU_OK) {
+	    (!numbered && sceau_record_set_number(rec, NULL, &err) != SCEAU_OK) ||
+	    sceau_renderer_prepare(c->r, sceau_record_type(rec), &err) != SCEAU_OK ||
+	    cli_issue_record(c, rec, pdf, NULL, &res, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	snprintf(pdf, sizeof(pdf), "%s/%s.pdf", dir, name);
-	{
-		struct sceau_render_info info = {s->name, text, now, s};
-		if (sceau_render_to_file(r, rec, &info, pdf, 1, &pages, &err) != SCEAU_OK) {
-			ret = cli_report(&err, NULL);
-			goto out;
-		}
-	}
+	snprintf(number, SCEAU_NUMBER_MAX, "%s", res.number);
 	snprintf(path, sizeof(path), "%s/%s.qr", dir, name);
-	if (!write_file(path, text, strlen(text)) || !write_file_append_nl(path)) {
+	if (!write_file(path, res.qr, strlen(res.qr)) || !write_file_append_nl(path)) {
 		ret = EXIT_INTERNAL;
 		goto out;
 	}
-	if (sceau_payload_verify(text, strlen(text), trust, 0, &p, &v, &err) != SCEAU_OK) {
-		ret = cli_report(&err, NULL);
+	printf("issued       %s: %s (%u page%s, signed), QR text in %s\n", res.number, pdf,
+	       res.pages, res.pages == 1 ? "" : "s", path);
+	ret = EXIT_VALID;
+out:
+	free(res.qr);
+	sceau_record_free(rec);
+	return ret;
+}
+
+/* Verify DIR/NAME.pdf and DIR/NAME.qr under `trust` (`what` names it);
+ * returns 1 when both give `want`. */
+static int check_one(const char *dir, const char *name, const struct sceau_trust *trust,
+		     const char *what, enum sceau_verdict_code want)
+{
+	struct sceau_error err = {0};
+	struct sceau_pdf_report *rep = NULL;
+	struct sceau_payload *p = NULL;
+	struct sceau_verdict v = {0};
+	char path[4096], *text = NULL;
+	size_t len = 0;
+	int ok = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.qr", dir, name);
+	text = (char *)read_all(path, &len);
+	while (text && len && (text[len - 1] == '\n'))
+		text[--len] = 0;
+	snprintf(path, sizeof(path), "%s/%s.pdf", dir, name);
+	if (!text || sceau_payload_verify(text, len, trust, 0, &p, &v, &err) != SCEAU_OK ||
+	    sceau_pdf_verify_file(path, trust, 0, &rep, &err) != SCEAU_OK) {
+		cli_report(&err, NULL);
 		goto out;
 	}
-	if (sceau_pdf_verify_file(pdf, trust, 0, &rep, &err) != SCEAU_OK) {
-		ret = cli_report(&err, NULL);
-		goto out;
-	}
-	printf("%-12s %s/%s.json -> %s (%u page%s, signed)\n"
-	       "             verify PDF -> %s: %s\n"
-	       "             %s (QR, %zu characters) -> %s: %s\n",
-	       name, dir, name, pdf, pages, pages == 1 ? "" : "s",
-	       sceau_verdict_name(rep->verdict.code), rep->verdict.reason, path, strlen(text),
-	       sceau_verdict_name(v.code), v.reason);
-	ret = v.code == SCEAU_VERDICT_VALID && rep->verdict.code == SCEAU_VERDICT_VALID
-		      ? EXIT_VALID
-		      : EXIT_NOT_VALID;
+	printf("  %-9s with %-18s PDF %s, QR %s: %s\n", name, what,
+	       sceau_verdict_name(rep->verdict.code), sceau_verdict_name(v.code), v.reason);
+	ok = rep->verdict.code == want && v.code == want;
 out:
 	sceau_pdf_report_free(rep);
 	sceau_payload_free(p);
-	sceau_record_free(rec);
 	free(text);
-	return ret;
+	return ok;
 }
 
 int cmd_demo(int argc, char **argv)
@@ -261,8 +294,11 @@ int cmd_demo(int argc, char **argv)
 	struct sceau_error err = {0};
 	struct sceau_pki_made made;
 	struct sceau_signer *signer = NULL;
-	struct sceau_trust *trust = NULL;
+	struct sceau_trust *trust = NULL, *btrust = NULL;
 	struct sceau_renderer *renderer = NULL;
+	struct sceau_register *reg = NULL;
+	struct sceau_status *list = NULL;
+	char *bundle_path = NULL, coc_number[SCEAU_NUMBER_MAX] = "";
 	struct cli_args a;
 	char *root_dir = NULL, *signer_dir = NULL, *trust_dir = NULL, to[32];
 	char *coc = NULL, *halal = NULL;
@@ -279,7 +315,8 @@ int cmd_demo(int argc, char **argv)
 	root_dir = join(dir, "root");
 	signer_dir = join(dir, "signer");
 	trust_dir = join(dir, "trust");
-	if (!root_dir || !signer_dir || !trust_dir) {
+	bundle_path = join(dir, "trust.bundle");
+	if (!root_dir || !signer_dir || !trust_dir || !bundle_path) {
 		cli_warn("out of memory");
 		ret = EXIT_INTERNAL;
 		goto out;
@@ -332,30 +369,127 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	if (sceau_signer_open(signer_dir, &signer, &err) != SCEAU_OK ||
 	    sceau_signer_unlock(signer, DEMO_PASS, strlen(DEMO_PASS), &err) != SCEAU_OK ||
-	    sceau_trust_load_dir(trust_dir, &trust, &err) != SCEAU_OK ||
 	    sceau_renderer_new(NULL, &renderer, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	if ((ret = sign_and_verify(dir, "coc", coc, signer, trust, renderer)) != EXIT_VALID ||
-	    (ret = sign_and_verify(dir, "halal", halal, signer, trust, renderer)) != EXIT_VALID)
+	/* A fresh register beside the fresh signer key. */
+	{
+		static const char *const parts[] = {"", "-wal", "-shm", "-journal"};
+		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+			char p[4096];
+			snprintf(p, sizeof(p), "%s/%s%s", signer_dir, SCEAU_REGISTER_DEFAULT_NAME,
+				 parts[i]);
+			unlink(p);
+		}
+	}
+	if ((ret = cli_register_open(signer_dir, NULL, 1, signer->cert, &reg)) != EXIT_VALID)
 		goto out;
+	if (sceau_register_set_pattern(reg, "DEMO-{TYPE}-{YYYY}-{N:6}", &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	printf("register     %s/%s (numbering DEMO-{TYPE}-{YYYY}-{N:6})\n\n", signer_dir,
+	       SCEAU_REGISTER_DEFAULT_NAME);
+	{
+		struct cli_issuer c = {signer, renderer, reg, 0, 1, 0};
+		char n_halal[SCEAU_NUMBER_MAX], n_bad[SCEAU_NUMBER_MAX];
+		if ((ret = issue_one(dir, "coc", coc, 1, &c, coc_number)) != EXIT_VALID ||
+		    (ret = issue_one(dir, "halal", halal, 1, &c, n_halal)) != EXIT_VALID ||
+		    (ret = issue_one(dir, "withdrawn", coc, 0, &c, n_bad)) != EXIT_VALID)
+			goto out;
+		if (sceau_register_set_state(reg, n_bad, SCEAU_REG_REVOKED,
+					     SCEAU_DOCR_NON_CONFORMITY, time(NULL),
+					     &err) != SCEAU_OK) {
+			ret = cli_report(&err, NULL);
+			goto out;
+		}
+		printf("revoked      %s (non_conformity)\n", n_bad);
+	}
+	/* The body's status list, into the trust directory and the bundle. */
+	{
+		struct sceau_status_entry *entries = NULL;
+		size_t n = 0;
+		uint64_t seq = 0;
+		time_t now = time(NULL);
+		char list_path[4096];
+		if (sceau_register_status_entries(reg, &entries, &n, &seq, &err) != SCEAU_OK ||
+		    sceau_status_build(entries, n, seq, now, now + 7 * 86400, signer->cert,
+				       signer->key, &list, &err) != SCEAU_OK) {
+			free(entries);
+			ret = cli_report(&err, NULL);
+			goto out;
+		}
+		free(entries);
+		snprintf(list_path, sizeof(list_path), "%s/demo-body.status", trust_dir);
+		if ((ret = cli_write_atomic(list_path, list->raw, list->raw_len, 1, 0644)) !=
+		    EXIT_VALID)
+			goto out;
+		printf("status list  %s (%zu not in good standing, next update in 7 days)\n",
+		       list_path, n);
+		{
+			const char *items[] = {signer_dir, list_path};
+			struct sceau_bundle_make_params bp = {0};
+			struct sceau_bundle_info bi;
+			bp.root_dir = root_dir;
+			bp.root_pass = DEMO_PASS;
+			bp.root_pass_len = strlen(DEMO_PASS);
+			bp.items = items;
+			bp.n_items = 2;
+			bp.out = bundle_path;
+			bp.force = 1;
+			if (sceau_bundle_make(&bp, &bi, &err) != SCEAU_OK) {
+				ret = cli_report(&err, NULL);
+				goto out;
+			}
+			printf("trust bundle %s (sequence %llu, signed by the root: roots, "
+			       "signers, "
+			       "CRL, status lists)\n\n",
+			       bundle_path, (unsigned long long)bi.sequence);
+		}
+	}
+	if (sceau_trust_load_dir(trust_dir, &trust, &err) != SCEAU_OK ||
+	    sceau_trust_open(bundle_path, &btrust, NULL, &err) != SCEAU_OK) {
+		ret = cli_report(&err, NULL);
+		goto out;
+	}
+	printf("verifying:\n");
+	if (!check_one(dir, "coc", trust, "the directory", SCEAU_VERDICT_VALID) ||
+	    !check_one(dir, "halal", trust, "the directory", SCEAU_VERDICT_VALID) ||
+	    !check_one(dir, "withdrawn", trust, "the directory", SCEAU_VERDICT_REVOKED) ||
+	    !check_one(dir, "coc", btrust, "the bundle", SCEAU_VERDICT_VALID) ||
+	    !check_one(dir, "withdrawn", btrust, "the bundle", SCEAU_VERDICT_REVOKED)) {
+		cli_warn("the demo did not verify as expected");
+		ret = EXIT_NOT_VALID;
+		goto out;
+	}
 	printf("\ntry:\n"
+	       "  %s verify --trust %s/trust.bundle %s/*.pdf\n"
+	       "  %s trust show %s/trust.bundle\n"
+	       "  %s trust install %s/trust.bundle && %s scan < %s/coc.qr\n"
+	       "  SCEAU_PASSPHRASE=demo %s revoke --signer %s --reason fraud %s   (then "
+	       "'sceau status')\n"
 	       "  %s verify --trust %s %s/coc.pdf %s/halal.pdf\n"
 	       "  %s verify --trust %s --qr \"$(cat %s/coc.qr)\"\n"
 	       "  %s verify --trust %s --json --qr - < %s/halal.qr\n"
 	       "  %s show --qr \"$(cat %s/coc.qr)\"\n"
-	       "  SCEAU_PASSPHRASE=demo %s issue --signer %s --in %s/coc.json --out coc.pdf\n"
+	       "  SCEAU_PASSPHRASE=demo %s issue --signer %s --in %s/coc.json --out coc.pdf "
+	       "--no-register\n"
 	       "  SCEAU_PASSPHRASE=demo %s payload --signer %s --in %s/coc.json\n"
 	       "  SCEAU_PASSPHRASE=demo %s pki revoke --root %s --cert %s/signer.crt --reason "
 	       "keyCompromise\n"
 	       "  cp %s/crl.pem %s/root.crl   (then verify again: revoked)\n"
 	       "  %s demo --dir %s      (again, to start afresh)\n",
-	       cli_progname, trust_dir, dir, dir, cli_progname, trust_dir, dir, cli_progname,
-	       trust_dir, dir, cli_progname, dir, cli_progname, signer_dir, dir, cli_progname,
-	       signer_dir, dir, cli_progname, root_dir, signer_dir, root_dir, trust_dir,
-	       cli_progname, dir);
+	       cli_progname, dir, dir, cli_progname, dir, cli_progname, dir, cli_progname, dir,
+	       cli_progname, signer_dir, coc_number, cli_progname, trust_dir, dir, dir,
+	       cli_progname, trust_dir, dir, cli_progname, trust_dir, dir, cli_progname, dir,
+	       cli_progname, signer_dir, dir, cli_progname, signer_dir, dir, cli_progname, root_dir,
+	       signer_dir, root_dir, trust_dir, cli_progname, dir);
 out:
+	sceau_status_free(list);
+	sceau_register_close(reg);
+	sceau_trust_free(btrust);
+	free(bundle_path);
 	sceau_renderer_free(renderer);
 	sceau_trust_free(trust);
 	sceau_signer_close(signer);

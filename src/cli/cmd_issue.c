@@ -119,7 +119,7 @@ int cmd_issue(int argc, char **argv)
 	struct sceau_register *reg = NULL;
 	struct cli_args a;
 	struct cli_pass pass = {0};
-	struct cli_issued res;
+	struct cli_issued res = {0};
 	time_t at = 0;
 	int ret;
 
@@ -272,6 +272,7 @@ int cmd_issue(int argc, char **argv)
 	}
 	ret = fflush(stdout) == 0 ? EXIT_VALID : EXIT_INTERNAL;
 out:
+	free(res.qr);
 	cli_pass_release(&pass);
 	sceau_register_close(reg);
 	sceau_signer_close(s);

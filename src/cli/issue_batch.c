@@ -292,6 +292,7 @@ static void one_line(struct batch *b, unsigned long lineno, const char *line, si
 		snprintf(r.msg, sizeof(r.msg), "%s", err.msg);
 		goto out;
 	}
+	free(res.qr);
 	r.what = R_ISSUED;
 	r.pages = res.pages;
 	snprintf(r.number, sizeof(r.number), "%s", res.number);

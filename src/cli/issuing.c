@@ -154,6 +154,8 @@ enum sceau_err cli_issue_record(struct cli_issuer *c, struct sceau_record *rec, 
 	res->pages = pages;
 	res->bytes = len;
 	res->qr_chars = strlen(text);
+	res->qr = text;
+	text = NULL;
 	ret = SCEAU_OK;
 out:
 	if (ret != SCEAU_OK && reserved) {
