@@ -298,7 +298,7 @@ void sceau_bundle_free(struct sceau_bundle *b)
 
 static int key_of(const cbor_item_t *k, int64_t *v)
 {
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (!cbor_is_int(k))
 		return 0;
@@ -373,7 +373,7 @@ static enum sceau_err read_payload(const cbor_item_t *map, struct sceau_bundle *
 	struct cbor_pair *pairs;
 	cbor_item_t **items;
 	enum sceau_err ret;
-	uint64_t u;
+	uint64_t u = 0;
 	size_t n;
 	char cn[128];
 
