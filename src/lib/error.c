@@ -126,6 +126,8 @@ const char *sceau_errno_text(int errnum)
 		return "already exists";
 	case ENOSPC:
 		return "no space left on device";
+	case EFBIG:
+		return "file too large";
 	case EROFS:
 		return "read-only file system";
 	case ENOMEM:

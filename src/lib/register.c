@@ -69,12 +69,6 @@ void reg_copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-const char *reg_errno_text(int errnum)
-{
-	if (errnum == EFBIG)
-		return "file too large";
-	return sceau_errno_text(errnum);
-}
 
 void reg_crash_point(const char *point)
 {

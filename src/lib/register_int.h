@@ -77,8 +77,6 @@ void reg_time_text(time_t t, char buf[21]);
 time_t reg_now(void);
 /* Copy src into dst[len], cut at a UTF-8 character boundary. */
 void reg_copy(char *dst, size_t len, const char *src);
-/* sceau_errno_text, also naming EFBIG. */
-const char *reg_errno_text(int errnum);
 
 /* The fault-injection hook (docs/register.md): when SCEAU_REGISTER_CRASH
  * equals `point`, the process kills itself with SIGKILL. */

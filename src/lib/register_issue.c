@@ -601,7 +601,7 @@ enum sceau_err sceau_register_commit(struct sceau_register *r, const char *numbe
 			goto out;
 		}
 		ret = sceau_fail(err, SCEAU_ERR_IO, "cannot write '%s': %s", tmp,
-				 reg_errno_text(errno));
+				 sceau_errno_text(errno));
 		goto fail;
 	}
 	wrote = 1;
@@ -619,7 +619,7 @@ enum sceau_err sceau_register_commit(struct sceau_register *r, const char *numbe
 					 "'%s' already exists (use force to replace it)", e.path);
 		else
 			ret = sceau_fail(err, SCEAU_ERR_IO, "cannot rename '%s' to '%s': %s", tmp,
-					 e.path, reg_errno_text(errno));
+					 e.path, sceau_errno_text(errno));
 		goto fail;
 	}
 	placed = 1;
@@ -627,7 +627,7 @@ enum sceau_err sceau_register_commit(struct sceau_register *r, const char *numbe
 	reg_crash_point("renamed");
 	if (reg_fsync_dir_of(e.path) < 0) {
 		ret = sceau_fail(err, SCEAU_ERR_IO, "cannot sync the directory of '%s': %s", e.path,
-				 reg_errno_text(errno));
+				 sceau_errno_text(errno));
 		goto fail;
 	}
 

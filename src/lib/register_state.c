@@ -6,27 +6,6 @@
 
 #include "register_int.h"
 
-/* Reason names as docs/formats.md gives them (the status part owns
- * sceau_doc_reason_name; the register only writes them into its audit
- * trail and must not fail on a value it does not know). */
-static const char *reason_word(enum sceau_doc_reason r)
-{
-	static const char *const words[] = {
-		[SCEAU_DOCR_UNSPECIFIED] = "unspecified",
-		[SCEAU_DOCR_ISSUED_IN_ERROR] = "issued_in_error",
-		[SCEAU_DOCR_NON_CONFORMITY] = "non_conformity",
-		[SCEAU_DOCR_FRAUD] = "fraud",
-		[SCEAU_DOCR_WITHDRAWN] = "withdrawn",
-		[SCEAU_DOCR_HOLDER_REQUEST] = "holder_request",
-		[SCEAU_DOCR_INVESTIGATION] = "investigation",
-		[SCEAU_DOCR_SUPERSEDED] = "superseded",
-	};
-
-	if ((unsigned)r < sizeof(words) / sizeof(words[0]))
-		return words[r];
-	return "unknown";
-}
-
 /* Is the move from -> to allowed by set_state? */
 static int allowed(enum sceau_reg_state from, enum sceau_reg_state to)
 {
@@ -57,7 +36,7 @@ static enum sceau_err refuse(struct sceau_error *err, const struct sceau_registe
 				  "certificate '%s' is already %s (since %s%s%s)", e->number,
 				  sceau_reg_state_name(e->state), when,
 				  e->state == SCEAU_REG_ISSUED ? "" : ": ",
-				  e->state == SCEAU_REG_ISSUED ? "" : reason_word(e->reason));
+				  e->state == SCEAU_REG_ISSUED ? "" : sceau_doc_reason_name(e->reason));
 	if (e->state == SCEAU_REG_SUPERSEDED && e->superseded_by[0])
 		snprintf(by, sizeof(by), " by '%s'", e->superseded_by);
 	if (e->state == SCEAU_REG_RESERVED)
@@ -124,7 +103,7 @@ enum sceau_err sceau_register_set_state(struct sceau_register *r, const char *nu
 		goto out;
 	}
 	if ((ret = reg_audit(r, number, actions[to], sceau_reg_state_name(e.state),
-			     sceau_reg_state_name(to), reason_word(reason), err)))
+			     sceau_reg_state_name(to), sceau_doc_reason_name(reason), err)))
 		goto out;
 	ret = reg_commit(r, err);
 out:
