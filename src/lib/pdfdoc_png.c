@@ -5,43 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <png.h>
+
+#include "png_mem.h"
 
 #include "pdfdoc_int.h"
 
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-struct png_mem {
-	const unsigned char *p;
-	size_t len, off;
-	char msg[128];
-};
-
-static void png_on_error(png_structp png, png_const_charp msg)
-{
-	struct png_mem *m = png_get_error_ptr(png);
-
-	snprintf(m->msg, sizeof(m->msg), "%s", msg);
-	png_longjmp(png, 1);
-}
-
-static void png_on_warning(png_structp png, png_const_charp msg)
-{
-	(void)png;
-	(void)msg;
-}
-
-static void png_on_read(png_structp png, png_bytep out, size_t n)
-{
-	struct png_mem *m = png_get_io_ptr(png);
-
-	if (n > m->len - m->off)
-		png_error(png, "file ends early");
-	memcpy(out, m->p + m->off, n);
-	m->off += n;
 }
 
 /* Decode the whole image once with libpng before libharu sees it. libharu
@@ -53,14 +24,15 @@ static void png_on_read(png_structp png, png_bytep out, size_t n)
 static enum sceau_err png_check(const unsigned char *buf, size_t len, const char *path,
 				struct sceau_error *err)
 {
-	struct png_mem m = {buf, len, 0, ""};
+	struct sceau_png_mem m = {buf, len, 0, ""};
 	png_structp png = NULL;
 	png_infop info = NULL;
 	unsigned char *volatile row = NULL;
 	png_uint_32 h;
 	int passes, depth, type;
 
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &m, png_on_error, png_on_warning);
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &m, sceau_png_on_error,
+				     sceau_png_on_warning);
 	if (!png)
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "cannot read logo '%s': out of memory",
 				  path);
@@ -76,7 +48,7 @@ static enum sceau_err png_check(const unsigned char *buf, size_t len, const char
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "logo '%s' is a damaged PNG file: %s",
 				  path, m.msg);
 	}
-	png_set_read_fn(png, &m, png_on_read);
+	png_set_read_fn(png, &m, sceau_png_on_read);
 	png_read_info(png, info);
 	depth = png_get_bit_depth(png, info);
 	type = png_get_color_type(png, info);

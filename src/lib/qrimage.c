@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include <jpeglib.h>
-#include <png.h>
 #include <zbar.h>
 
 #include "internal.h"
+#include "png_mem.h"
 
 /* libjpeg: most memory for one image (progressive images keep every
  * coefficient), and most scans (a progressive file of tiny scans costs
@@ -45,36 +45,6 @@ static int dims_ok(size_t w, size_t h)
 
 /* ---- PNG ---------------------------------------------------------------- */
 
-struct png_src {
-	const unsigned char *p;
-	size_t len, off;
-	char msg[160];
-};
-
-static void png_on_error(png_structp png, png_const_charp msg)
-{
-	struct png_src *s = png_get_error_ptr(png);
-
-	snprintf(s->msg, sizeof(s->msg), "%s", msg);
-	png_longjmp(png, 1);
-}
-
-static void png_on_warning(png_structp png, png_const_charp msg)
-{
-	(void)png;
-	(void)msg;
-}
-
-static void png_on_read(png_structp png, png_bytep out, size_t n)
-{
-	struct png_src *s = png_get_io_ptr(png);
-
-	if (n > s->len - s->off)
-		png_error(png, "file ends early");
-	memcpy(out, s->p + s->off, n);
-	s->off += n;
-}
-
 /* Grey over a white background: a code printed black on transparent. */
 static unsigned char over_white(unsigned char g, unsigned char a)
 {
@@ -84,7 +54,7 @@ static unsigned char over_white(unsigned char g, unsigned char a)
 static enum sceau_err png_grey(const unsigned char *buf, size_t len, const char *path,
 			       struct grey *out, struct sceau_error *err)
 {
-	struct png_src s = {buf, len, 0, ""};
+	struct sceau_png_mem s = {buf, len, 0, ""};
 	png_structp png;
 	png_infop info = NULL;
 	/* Written between setjmp and a longjmp back: volatile. */
@@ -94,7 +64,8 @@ static enum sceau_err png_grey(const unsigned char *buf, size_t len, const char 
 	size_t w, h, ch;
 	int passes;
 
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &s, png_on_error, png_on_warning);
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &s, sceau_png_on_error,
+				     sceau_png_on_warning);
 	if (!png || !(info = png_create_info_struct(png))) {
 		png_destroy_read_struct(&png, NULL, NULL);
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "cannot read image '%s': out of memory",
@@ -105,7 +76,7 @@ static enum sceau_err png_grey(const unsigned char *buf, size_t len, const char 
 				 s.msg);
 		goto out;
 	}
-	png_set_read_fn(png, &s, png_on_read);
+	png_set_read_fn(png, &s, sceau_png_on_read);
 	/* libpng's own limit (a million pixels a side) would call a large
 	 * picture "invalid"; ours says what is wrong, before allocating. */
 	png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
