@@ -444,6 +444,12 @@ static int run_parallel(struct batch *b, unsigned jobs)
 	return ret;
 }
 
+static int by_line(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return x < y ? -1 : x > y;
+}
+
 int cli_issue_batch(const struct cli_batch_opts *o)
 {
 	struct sceau_error err = {0};
@@ -529,6 +535,7 @@ int cli_issue_batch(const struct cli_batch_opts *o)
 		b.total == 1 ? "" : "s", el, el > 0 ? (double)b.issued / el : 0.0, o->jobs,
 		o->jobs == 1 ? "" : "s", ru.ru_maxrss / 1024);
 	if (b.n_refused_lines) {
+		qsort(b.refused_lines, b.n_refused_lines, sizeof(b.refused_lines[0]), by_line);
 		fprintf(o->json ? stderr : stdout, "refused lines:");
 		for (size_t i = 0; i < b.n_refused_lines; i++)
 			fprintf(o->json ? stderr : stdout, " %lu", b.refused_lines[i]);
