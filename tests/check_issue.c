@@ -373,8 +373,8 @@ START_TEST(test_revoke_suspend_reinstate)
 	ck_assert_int_eq(entry(db, "ITK-COC-2026-000100").state, SCEAU_REG_ISSUED);
 	SCEAU(&p, "revoke", "--signer", "signer", "--register", "reg.db", "--reason", "fraud",
 	      "--json", "ITK-COC-2026-000100");
-	ck_assert(has(p.out, "\"state\": \"revoked\""));
-	ck_assert(has(p.out, "\"reason\": \"fraud\""));
+	ck_assert(has(p.out, "\"state\":\"revoked\""));
+	ck_assert(has(p.out, "\"reason\":\"fraud\""));
 	ok(&p);
 	SCEAU(&p, "revoke", "--signer", "signer", "--register", "reg.db", "ITK-COC-2026-000100");
 	ck_assert_int_eq(p.status, 2);
@@ -511,7 +511,7 @@ START_TEST(test_batch_reports_bad_lines_and_resumes)
 	      "--out-dir", "out", "--time", TIME, "--json");
 	ck_assert_int_eq(p.status, 2);
 	ck_assert_msg(has(p.err, "0 issued, 4 already issued, 3 refused"), "%s", p.err);
-	ck_assert(has(p.out, "\"id\": \"r1\", \"status\": \"already_issued\""));
+	ck_assert(has(p.out, "\"id\":\"r1\",\"status\":\"already_issued\""));
 	tu_proc_free(&p);
 	ck_assert_int_eq(tu_count_entries("out"), 4);
 	/* Fixed lines go through on the next run. */

@@ -23,7 +23,10 @@ static const struct cli_spec demo_spec = {
 	"Show what sceau does, end to end: DIR/root (a root CA), DIR/signer (a body\n"
 	"authorised for coc and halal), DIR/trust (what 'verify --trust' takes),\n"
 	"DIR/coc.json and DIR/halal.json (the documented examples, dated today),\n"
-	"DIR/coc.qr and DIR/halal.qr (their signed QR text), each then verified.\n"
+	"issued through the register DIR/signer/register.db as DIR/coc.pdf and\n"
+	"DIR/halal.pdf with their QR text (DIR/coc.qr, DIR/halal.qr), a third one\n"
+	"revoked (DIR/withdrawn.pdf), the body's status list (DIR/trust/demo-body.status)\n"
+	"and a trust bundle (DIR/trust.bundle), each then verified.\n"
 	"Demo keys are encrypted with the passphrase 'demo'. Running it again\n"
 	"replaces the demo's own files in DIR and nothing else.",
 	demo_opts,
@@ -478,13 +481,14 @@ int cmd_demo(int argc, char **argv)
 	       "  SCEAU_PASSPHRASE=demo %s payload --signer %s --in %s/coc.json\n"
 	       "  SCEAU_PASSPHRASE=demo %s pki revoke --root %s --cert %s/signer.crt --reason "
 	       "keyCompromise\n"
-	       "  cp %s/crl.pem %s/root.crl   (then verify again: revoked)\n"
+	       "  cp %s/crl.pem %s/root.crl; rm %s/demo-body.status   (its list is signed by "
+	       "the revoked key; then verify again: revoked)\n"
 	       "  %s demo --dir %s      (again, to start afresh)\n",
 	       cli_progname, dir, dir, cli_progname, dir, cli_progname, dir, cli_progname, dir,
 	       cli_progname, signer_dir, coc_number, cli_progname, trust_dir, dir, dir,
 	       cli_progname, trust_dir, dir, cli_progname, trust_dir, dir, cli_progname, dir,
 	       cli_progname, signer_dir, dir, cli_progname, signer_dir, dir, cli_progname, root_dir,
-	       signer_dir, root_dir, trust_dir, cli_progname, dir);
+	       signer_dir, root_dir, trust_dir, trust_dir, cli_progname, dir);
 out:
 	sceau_status_free(list);
 	sceau_register_close(reg);

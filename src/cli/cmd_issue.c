@@ -77,7 +77,7 @@ static const struct cli_spec issue_spec = {
 	"is refused (exit 2) before any passphrase is asked.\n"
 	"\n"
 	"--batch issues one request per line (the request object with an extra \"id\",\n"
-	"1 to 64 of A-Z a-z 0-9 . _ -) into DIR/<number>.pdf, asking the passphrase\n"
+	"1 to 64 of A-Z a-z 0-9 . _ -) into DIR/<id>.pdf, asking the passphrase\n"
 	"once. A bad line is reported with its number and the rest are still issued;\n"
 	"a rerun issues only the ids the register does not have yet. Progress shows on\n"
 	"a terminal. Exit status: 0 when every request is issued, 2 when a line was\n"
@@ -244,7 +244,12 @@ int cmd_issue(int argc, char **argv)
 	{
 		struct cli_issuer c = {s, r, reg, at, a.val[I_FORCE] != NULL, 0};
 		if (cli_issue_record(&c, rec, a.val[I_OUT], NULL, &res, &err) != SCEAU_OK) {
-			ret = cli_report(&err, "use --force to replace it");
+			/* The hint is for the output file, not for a number the
+			 * register already holds. */
+			ret = cli_report(&err, strstr(err.msg, a.val[I_OUT])
+						       ? "use --force to replace "
+							 "it"
+						       : NULL);
 			goto out;
 		}
 	}
@@ -257,7 +262,7 @@ int cmd_issue(int argc, char **argv)
 		if (o && sceau_record_get(rec, "supersedes"))
 			json_object_set_new(o, "supersedes",
 					    json_string(sceau_record_get(rec, "supersedes")));
-		js = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+		js = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		if (js)
 			printf("%s\n", js);
 		free(js);

@@ -105,7 +105,7 @@ int cmd_revoke(int argc, char **argv)
 				      sceau_reg_state_name(to), "reason",
 				      to == SCEAU_REG_ISSUED ? "" : sceau_doc_reason_name(reason),
 				      "register", path ? path : "");
-		char *js = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+		char *js = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		if (js)
 			printf("%s\n", js);
 		free(js);

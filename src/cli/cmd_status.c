@@ -1,6 +1,7 @@
 /* sceau status — a body publishes its signed document status list. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -29,7 +30,7 @@ static const struct cli_spec status_spec = {
 	"The list (docs/formats.md, \"Document status lists\") carries its issue time,\n"
 	"its next update and a sequence number that grows with each list, and is\n"
 	"signed with the signer key. Verifiers read it from a trust directory\n"
-	"(FILE.status) or a trust bundle ('sceau trust build --status FILE.status').\n"
+	"(FILE.status) or a trust bundle ('sceau trust build ... FILE.status').\n"
 	"Publish a new one before the next update: past it, verifiers warn, and a\n"
 	"week later they no longer trust the body's documents.\n",
 	0,
@@ -97,7 +98,7 @@ int cmd_status(int argc, char **argv)
 			(json_int_t)counts[SCEAU_DOC_SUSPENDED], "superseded",
 			(json_int_t)counts[SCEAU_DOC_SUPERSEDED], "bytes",
 			(json_int_t)list->raw_len);
-		char *js = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+		char *js = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		if (js)
 			printf("%s\n", js);
 		free(js);

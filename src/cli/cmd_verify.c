@@ -23,10 +23,11 @@ static const struct cli_opt verify_opts[] = {
 };
 static const struct cli_spec verify_spec = {
 	"verify",
-	"[--trust TRUST] [--json] [--at TIME] (FILE.pdf... | --qr TEXT | --qr-image IMAGE)",
+	"[--trust TRUST] [--json] [--at TIME] [--details]\n"
+	"       (FILE.pdf... | --qr TEXT | --qr-image IMAGE)",
 	"Verify signed certificates offline, PDFs or a QR code, and print each\n"
 	"verdict with what the certificate says: valid, invalid, modified, untrusted,\n"
-	"revoked, expired or not_yet_valid.",
+	"revoked, suspended, superseded, expired or not_yet_valid.",
 	verify_opts,
 	"A PDF is valid when its signature covers every byte of the file but the\n"
 	"signature itself (anything added after signing: modified), verifies, and\n"
@@ -36,7 +37,10 @@ static const struct cli_spec verify_spec = {
 	"signer, agrees with the embedded record (certificate.json) and is in force\n"
 	"at TIME. PDFs signed by other tools are verified and reported the same way.\n"
 	"A QR code's signer is found by the code's kid among the trust store's\n"
-	"certificates, and judged the same way. --qr-image reads every QR code in the\n"
+	"certificates, and judged the same way. Then the body's status list in TRUST\n"
+	"(a *.status file, or inside a bundle) says whether the certificate was\n"
+	"revoked, suspended or superseded; without one, a warning says so.\n"
+	"--qr-image reads every QR code in the\n"
 	"image with zbar (the same code twice counts once) and verifies each, top to\n"
 	"bottom; an image with no QR code, or one that is not a readable PNG or JPEG,\n"
 	"is an input error.\n"

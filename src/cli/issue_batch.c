@@ -148,7 +148,7 @@ static void tally(struct batch *b, const struct result *r)
 		}
 		if (o && (r->what == R_REFUSED || r->what == R_FAILED))
 			json_object_set_new(o, "error", json_string(r->msg));
-		s = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+		s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		if (s) {
 			bar_clear(b);
 			printf("%s\n", s);

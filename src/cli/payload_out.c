@@ -56,7 +56,7 @@ static void hex(const unsigned char *b, size_t n, char *out)
  * 2026-12-01)", or "not checked". */
 static void status_print(FILE *f, const struct sceau_doc_status *st)
 {
-	char since[32], issued[32], next[32];
+	char since[64], issued[64], next[64];
 
 	if (!st->checked) {
 		fprintf(f, "  %-10s not checked\n", "status");
