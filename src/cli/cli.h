@@ -179,11 +179,12 @@ int cli_signer_unlock(struct sceau_signer *s, const char *dir, const char *pass_
 /* The register file: `opt` (--register) or SIGNER/register.db. Caller
  * frees. */
 char *cli_register_path(const char *signer_dir, const char *opt);
-/* Open the register (creating it when `create`), acting as `cert`'s
- * holder, and settle interrupted issuances (saying so on stderr). Returns
- * EXIT_VALID with *out, or an exit code after printing why. */
-int cli_register_open(const char *signer_dir, const char *opt, int create, X509 *cert,
-		      struct sceau_register **out);
+/* Open the register (creating it when `create`), with signer `s` as the
+ * audit trail's actor, and settle interrupted issuances (saying so on
+ * stderr). Returns EXIT_VALID with *out, or an exit code after printing
+ * why. */
+int cli_register_open(const char *signer_dir, const char *opt, int create,
+		      const struct sceau_signer *s, struct sceau_register **out);
 
 struct cli_issuer {
 	struct sceau_signer *s; /* unlocked */

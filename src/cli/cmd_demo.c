@@ -386,7 +386,7 @@ int cmd_demo(int argc, char **argv)
 			unlink(p);
 		}
 	}
-	if ((ret = cli_register_open(signer_dir, NULL, 1, signer->cert, &reg)) != EXIT_VALID)
+	if ((ret = cli_register_open(signer_dir, NULL, 1, signer, &reg)) != EXIT_VALID)
 		goto out;
 	if (sceau_register_set_pattern(reg, "DEMO-{TYPE}-{YYYY}-{N:6}", &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);

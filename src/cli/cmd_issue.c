@@ -230,8 +230,8 @@ int cmd_issue(int argc, char **argv)
 			sceau_record_set_number(rec, NULL, &err);
 	}
 	if (!a.val[I_NO_REGISTER]) {
-		if ((ret = cli_register_open(a.val[I_SIGNER], a.val[I_REGISTER], 1, s->cert,
-					     &reg)) != EXIT_VALID)
+		if ((ret = cli_register_open(a.val[I_SIGNER], a.val[I_REGISTER], 1, s, &reg)) !=
+		    EXIT_VALID)
 			goto out;
 		if (a.val[I_PATTERN] &&
 		    sceau_register_set_pattern(reg, a.val[I_PATTERN], &err) != SCEAU_OK) {

@@ -85,8 +85,7 @@ int cmd_revoke(int argc, char **argv)
 		ret = cli_report(&err, NULL);
 		goto out;
 	}
-	if ((ret = cli_register_open(a.val[R_SIGNER], a.val[R_REGISTER], 0, s->cert, &reg)) !=
-	    EXIT_VALID)
+	if ((ret = cli_register_open(a.val[R_SIGNER], a.val[R_REGISTER], 0, s, &reg)) != EXIT_VALID)
 		goto out;
 	/* Refuse an unknown number before asking for anything. */
 	if (sceau_register_get(reg, number, &e, &err) != SCEAU_OK) {

@@ -69,8 +69,7 @@ int cmd_status(int argc, char **argv)
 	}
 	if ((ret = cli_signer_open_for(a.val[S_SIGNER], SCEAU_PROGRAM_ANY, at, &s)) != EXIT_VALID)
 		goto out;
-	if ((ret = cli_register_open(a.val[S_SIGNER], a.val[S_REGISTER], 0, s->cert, &reg)) !=
-	    EXIT_VALID)
+	if ((ret = cli_register_open(a.val[S_SIGNER], a.val[S_REGISTER], 0, s, &reg)) != EXIT_VALID)
 		goto out;
 	if ((ret = cli_signer_unlock(s, a.val[S_SIGNER], a.val[S_PASS_FILE], &pass)) != EXIT_VALID)
 		goto out;

@@ -377,7 +377,7 @@ static int worker(struct batch *b, unsigned k, unsigned jobs, int fd)
 
 	b->out_fd = fd;
 	if (!b->o->no_register && (ret = cli_register_open(b->o->signer_dir, b->o->register_opt, 0,
-							   b->c.s->cert, &b->c.reg)) != EXIT_VALID)
+							   b->c.s, &b->c.reg)) != EXIT_VALID)
 		return ret;
 	ret = run_lines(b, k, jobs) == 0 ? EXIT_VALID : EXIT_INTERNAL;
 	if (ret != EXIT_VALID)
@@ -493,8 +493,8 @@ int cli_issue_batch(const struct cli_batch_opts *o)
 	/* Make the register (and settle a killed run) before the workers. */
 	if (!o->no_register) {
 		struct sceau_register *reg = NULL;
-		if ((ret = cli_register_open(o->signer_dir, o->register_opt, 1, b.c.s->cert,
-					     &reg)) != EXIT_VALID)
+		if ((ret = cli_register_open(o->signer_dir, o->register_opt, 1, b.c.s, &reg)) !=
+		    EXIT_VALID)
 			goto out;
 		if (o->pattern && sceau_register_set_pattern(reg, o->pattern, &err) != SCEAU_OK) {
 			ret = cli_report(&err, NULL);

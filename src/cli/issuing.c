@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <openssl/x509.h>
 
 #include "cli.h"
 
@@ -23,25 +22,20 @@ char *cli_register_path(const char *signer_dir, const char *opt)
 	return p;
 }
 
-int cli_register_open(const char *signer_dir, const char *opt, int create, X509 *cert,
-		      struct sceau_register **out)
+int cli_register_open(const char *signer_dir, const char *opt, int create,
+		      const struct sceau_signer *s, struct sceau_register **out)
 {
 	struct sceau_error err = {0};
 	struct sceau_register_recovery rec = {0};
-	char actor[256], serial[80] = "";
-	char name[128] = "";
+	char actor[256], serial[80] = "?";
 	char *path = cli_register_path(signer_dir, opt);
 	int ret;
 
 	if (!path)
 		return EXIT_INTERNAL;
-	if (cert) {
-		X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name,
-					  sizeof(name));
-		sceau_cert_serial_hex(cert, serial, sizeof(serial));
-	}
-	snprintf(actor, sizeof(actor), "%s (serial %s)", name[0] ? name : "?",
-		 serial[0] ? serial : "?");
+	/* The audit trail's "by which key". */
+	sceau_cert_serial_hex(s->cert, serial, sizeof(serial));
+	snprintf(actor, sizeof(actor), "%s (serial %s)", s->name, serial);
 	if (sceau_register_open(path, create, actor, out, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		free(path);
