@@ -226,8 +226,11 @@ static void one_line(struct batch *b, unsigned long lineno, const char *line, si
 		       ID_MAX);
 	snprintf(r.id, sizeof(r.id), "%s", json_string_value(id));
 	json_object_del(j, "id");
-	if (!(text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT)))
-		REFUSE("out of memory");
+	if (!(text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT))) {
+		r.what = R_FAILED; /* the system's fault, not the line's */
+		snprintf(r.msg, sizeof(r.msg), "out of memory");
+		goto out;
+	}
 	if (sceau_record_parse(text, strlen(text), &rec, &err) != SCEAU_OK)
 		REFUSE("%s", err.msg);
 	snprintf(path, sizeof(path), "%s/%s.pdf", b->o->out_dir, r.id);
