@@ -2,6 +2,7 @@
 #ifndef SCEAU_CLI_H
 #define SCEAU_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
@@ -210,6 +211,31 @@ struct cli_issued {
 enum sceau_err cli_issue_record(struct cli_issuer *c, struct sceau_record *rec, const char *out,
 				const char *request_id, struct cli_issued *res,
 				struct sceau_error *err);
+
+/* ---- batch_read.c: a batch's lines, and a line as a request -------------- */
+/* A line holds a request (at most SCEAU_REQUEST_MAX) and its id. */
+#define CLI_BATCH_LINE_MAX (SCEAU_REQUEST_MAX + 256)
+#define CLI_BATCH_ID_MAX   64
+
+/* Called with each non-blank line (trailing CR, spaces and tabs cut; NUL-
+ * terminated); too_long: the line was past CLI_BATCH_LINE_MAX and only its
+ * head is given. */
+typedef void cli_batch_line_fn(void *ctx, unsigned long lineno, const char *line, size_t len,
+			       int too_long);
+/* Read f, calling fn for the lines numbered k (mod jobs) from 0, until EOF
+ * or *stop (stop may be NULL). A long line is never held whole. Returns 0,
+ * or -1 on a read error or out of memory. */
+int cli_batch_read(FILE *f, unsigned k, unsigned jobs, volatile sig_atomic_t *stop,
+		   cli_batch_line_fn *fn, void *ctx);
+
+enum cli_line { CLI_LINE_OK, CLI_LINE_REFUSED, CLI_LINE_FAILED };
+/* One line as a request: its "id" (checked: 1 to CLI_BATCH_ID_MAX of
+ * A-Z a-z 0-9 . _ -, not starting with . or -) into id, the rest parsed as
+ * a record into *rec (caller frees with sceau_record_free). REFUSED: the
+ * line's fault, FAILED: the system's (memory); msg says why. */
+enum cli_line cli_batch_request(const char *line, size_t len, int too_long,
+				char id[CLI_BATCH_ID_MAX + 1], struct sceau_record **rec, char *msg,
+				size_t msg_len);
 
 /* ---- issue_batch.c ------------------------------------------------------- */
 

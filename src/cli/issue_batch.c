@@ -22,9 +22,7 @@
 
 #include "cli.h"
 
-/* A line holds a request (at most SCEAU_REQUEST_MAX) and its id. */
-#define LINE_MAX_BYTES (SCEAU_REQUEST_MAX + 256)
-#define ID_MAX         64
+#define ID_MAX CLI_BATCH_ID_MAX
 
 enum outcome { R_ISSUED, R_SKIPPED, R_REFUSED, R_FAILED };
 
@@ -178,61 +176,27 @@ static void report(struct batch *b, struct result *r)
 		_exit(EXIT_INTERNAL);
 }
 
-static int id_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > ID_MAX || s[0] == '.' || s[0] == '-')
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
-#define REFUSE(...)                                                                                \
-	do {                                                                                       \
-		r.what = R_REFUSED;                                                                \
-		snprintf(r.msg, sizeof(r.msg), __VA_ARGS__);                                       \
-		goto out;                                                                          \
-	} while (0)
-
 static void one_line(struct batch *b, unsigned long lineno, const char *line, size_t len,
 		     int too_long)
 {
 	struct result r;
 	struct sceau_error err = {0};
 	struct sceau_record *rec = NULL;
-	json_t *j = NULL, *id;
-	json_error_t je;
-	char *text = NULL, path[PATH_MAX];
+	char path[PATH_MAX];
 	struct cli_issued res;
 
 	memset(&r, 0, sizeof(r));
 	r.line = lineno;
-	if (too_long)
-		REFUSE("longer than %zu bytes (a request is at most %zu)", (size_t)LINE_MAX_BYTES,
-		       (size_t)SCEAU_REQUEST_MAX);
-	if (!(j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je)))
-		REFUSE("not valid JSON: %s (column %d)", je.text, je.column);
-	if (!json_is_object(j))
-		REFUSE("expected a JSON object (a request with an \"id\")");
-	id = json_object_get(j, "id");
-	if (!id)
-		REFUSE("\"id\": required (it names the request, and its PDF)");
-	if (!json_is_string(id) || !id_ok(json_string_value(id)))
-		REFUSE("\"id\": expected 1 to %d of A-Z a-z 0-9 . _ - (not starting with . or -)",
-		       ID_MAX);
-	snprintf(r.id, sizeof(r.id), "%s", json_string_value(id));
-	json_object_del(j, "id");
-	if (!(text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT))) {
-		r.what = R_FAILED; /* the system's fault, not the line's */
-		snprintf(r.msg, sizeof(r.msg), "out of memory");
+	switch (cli_batch_request(line, len, too_long, r.id, &rec, r.msg, sizeof(r.msg))) {
+	case CLI_LINE_OK:
+		break;
+	case CLI_LINE_REFUSED:
+		r.what = R_REFUSED;
+		goto out;
+	case CLI_LINE_FAILED:
+		r.what = R_FAILED;
 		goto out;
 	}
-	if (sceau_record_parse(text, strlen(text), &rec, &err) != SCEAU_OK)
-		REFUSE("%s", err.msg);
 	snprintf(path, sizeof(path), "%s/%s.pdf", b->o->out_dir, r.id);
 
 	/* Already done by an earlier run? */
@@ -302,53 +266,25 @@ static void one_line(struct batch *b, unsigned long lineno, const char *line, si
 out:
 	report(b, &r);
 	sceau_record_free(rec);
-	free(text);
-	json_decref(j);
 }
-#undef REFUSE
 
 /* Read the batch, handling the lines numbered k (mod jobs) from 0. A line
- * past LINE_MAX_BYTES is not held: its tail is skipped and it is refused.
+ * past CLI_BATCH_LINE_MAX is not held: its tail is skipped and it is refused.
  * Returns 0, or -1 when the file cannot be read. */
+static void line_cb(void *ctx, unsigned long lineno, const char *line, size_t len, int too_long)
+{
+	one_line(ctx, lineno, line, len, too_long);
+}
+
 static int run_lines(struct batch *b, unsigned k, unsigned jobs)
 {
 	FILE *f = fopen(b->o->batch, "r");
-	char *buf = malloc(LINE_MAX_BYTES + 1);
-	unsigned long lineno = 0;
-	int c, ret = -1;
+	int ret;
 
-	if (!f || !buf)
-		goto out;
-	while (!stop) {
-		size_t n = 0;
-		int too_long = 0, mine;
-		c = getc_unlocked(f);
-		if (c == EOF)
-			break;
-		lineno++;
-		mine = (lineno - 1) % jobs == k;
-		while (c != EOF && c != '\n') {
-			if (mine && n < LINE_MAX_BYTES)
-				buf[n++] = (char)c;
-			else if (mine)
-				too_long = 1;
-			c = getc_unlocked(f);
-		}
-		if (!mine)
-			continue;
-		while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-			n--;
-		buf[n] = 0;
-		/* Blank lines are not requests. */
-		if (n == 0 && !too_long)
-			continue;
-		one_line(b, lineno, buf, n, too_long);
-	}
-	ret = ferror(f) ? -1 : 0;
-out:
-	if (f)
-		fclose(f);
-	free(buf);
+	if (!f)
+		return -1;
+	ret = cli_batch_read(f, k, jobs, &stop, line_cb, b);
+	fclose(f);
 	return ret;
 }
 

@@ -148,20 +148,14 @@ enum sceau_err sceau_crl_to_pem(X509_CRL *crl, unsigned char **pem, size_t *pem_
 	return ret;
 }
 
-enum sceau_err sceau_crl_load(const char *path, X509_CRL **out, struct sceau_error *err)
+enum sceau_err sceau_crl_parse(const unsigned char *buf, size_t len, const char *path,
+			       X509_CRL **out, struct sceau_error *err)
 {
-	enum sceau_err ret;
-	unsigned char *buf = NULL;
+	enum sceau_err ret = SCEAU_OK;
 	BIO *bio = NULL;
 	char label[64];
-	size_t len = 0;
 
-	if (!path || !out)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "no revocation list given");
 	*out = NULL;
-	ret = sceau_fs_read(path, SCEAU_READ_MAX, "revocation list", &buf, &len, err);
-	if (ret != SCEAU_OK)
-		return ret;
 	sceau_pem_label(buf, len, label, sizeof(label));
 	if (!*label) {
 		const unsigned char *p = buf;
@@ -180,6 +174,21 @@ enum sceau_err sceau_crl_load(const char *path, X509_CRL **out, struct sceau_err
 	}
 	ERR_clear_error();
 	BIO_free(bio);
+	return ret;
+}
+
+enum sceau_err sceau_crl_load(const char *path, X509_CRL **out, struct sceau_error *err)
+{
+	enum sceau_err ret;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	if (!path || !out)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no revocation list given");
+	*out = NULL;
+	ret = sceau_fs_read(path, SCEAU_READ_MAX, "revocation list", &buf, &len, err);
+	if (ret == SCEAU_OK)
+		ret = sceau_crl_parse(buf, len, path, out, err);
 	free(buf);
 	return ret;
 }

@@ -121,6 +121,10 @@ enum sceau_err sceau_crl_make(X509 *root, EVP_PKEY *root_key, X509_CRL *prev, X5
 enum sceau_err sceau_crl_to_pem(X509_CRL *crl, unsigned char **pem, size_t *pem_len,
 				struct sceau_error *err);
 /* The CRL number, or -1 when it has none. */
+/* A CRL from PEM or DER bytes (path names it in messages). *out: caller
+ * frees with X509_CRL_free. */
+enum sceau_err sceau_crl_parse(const unsigned char *buf, size_t len, const char *path,
+			       X509_CRL **out, struct sceau_error *err);
 long sceau_crl_number(X509_CRL *crl);
 
 /* ---- envelope: base45.c, cbor_wf.c, cose.c ------------------------------ */
