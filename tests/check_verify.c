@@ -112,6 +112,7 @@ static struct sceau_pdf_report *judge_with(const struct sceau_trust *t, const vo
 	struct sceau_error err = {0};
 	struct sceau_pdf_report *r = NULL;
 
+	tu_fuzz_save("verify", pdf, len);
 	ck_assert_msg(sceau_pdf_verify(pdf, len, t, at, &r, &err) == SCEAU_OK, "%s", err.msg);
 	ck_assert_ptr_nonnull(r);
 	return r;

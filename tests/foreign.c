@@ -289,6 +289,7 @@ char *foreign_pdfsig(const struct foreign_pki *pki, const struct foreign_leaf *l
 		      "pdfsig does not find what it signed valid: %s", block);
 	free(cn_line);
 	free(report);
+	tu_fuzz_save_file("pdfsig", out);
 	ret = strdup(out);
 	ck_assert_ptr_nonnull(ret);
 	return ret;
@@ -320,6 +321,7 @@ char *foreign_mutool(const struct foreign_leaf *leaf, const char *in, const char
 	ck_assert_msg(has(report, "The document is unchanged since signing."),
 		      "mutool does not find what it signed unchanged: %s", report);
 	free(report);
+	tu_fuzz_save_file("mutool", out);
 	ret = strdup(out);
 	ck_assert_ptr_nonnull(ret);
 	return ret;

@@ -290,3 +290,27 @@ int tu_main(const char *name, void (*setup)(void), void (*teardown)(void),
 {
 	return tu_main_once(name, NULL, NULL, setup, teardown, tests, n);
 }
+
+void tu_fuzz_save(const char *kind, const void *buf, size_t len)
+{
+	static unsigned n;
+	const char *dir = getenv("SCEAU_FUZZ_SAVE");
+	char path[4096];
+
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s-%ld-%u", dir, kind, (long)getpid(), n++);
+	tu_write(path, buf, len);
+}
+
+void tu_fuzz_save_file(const char *kind, const char *path)
+{
+	size_t len = 0;
+	char *buf;
+
+	if (!getenv("SCEAU_FUZZ_SAVE"))
+		return;
+	if ((buf = tu_read(path, &len)))
+		tu_fuzz_save(kind, buf, len);
+	free(buf);
+}

@@ -24,6 +24,12 @@ void tu_write(const char *path, const char *data, size_t len);
 /* Number of entries in a directory, not counting . and .. (-1 on error). */
 int tu_count_entries(const char *dir);
 
+/* With SCEAU_FUZZ_SAVE set to a directory, keep a copy of an input a test
+ * made (an attack file, a PDF signed by another tool) there, named
+ * kind-PID-N, as a seed for the fuzzers (tests/fuzz). Otherwise nothing. */
+void tu_fuzz_save(const char *kind, const void *buf, size_t len);
+void tu_fuzz_save_file(const char *kind, const char *path);
+
 /* A finished child process. */
 struct tu_proc {
 	int status; /* exit code, or 128 + signal */
