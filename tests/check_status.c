@@ -680,6 +680,24 @@ START_TEST(test_status_rejects_unsorted_entries)
 }
 END_TEST
 
+/* A store judges the signature before it reads the entries: a forged list
+ * is refused for its signer whatever its entries hold, and a hostile one
+ * costs its bytes, not a table of entries, before it is proven. */
+START_TEST(test_status_store_checks_the_signature_before_the_entries)
+{
+	struct cb c = {{0}, 0};
+	size_t len = 0;
+	unsigned char *raw;
+
+	cb_top(&c, BODY, 9, 2);
+	cb_entry(&c, "ITK-COC-2026-000200", 1, 3);
+	cb_entry(&c, "ITK-COC-2026-000100", 1, 3);
+	raw = sign_raw(rogue, &c, SCEAU_STATUS_CTYPE, &len);
+	add_fails(raw, len, SCEAU_ERR_MISMATCH, "not trusted");
+	free(raw);
+}
+END_TEST
+
 START_TEST(test_status_rejects_duplicate_entries)
 {
 	struct cb c = {{0}, 0};
@@ -1174,6 +1192,7 @@ TU_MAIN_ONCE("status", setup_once, teardown_once, NULL, NULL,
 	     test_status_qr_payload_given_as_a_list_is_refused,
 	     test_status_list_given_as_qr_text_is_invalid,
 	     test_status_other_content_type_is_refused, test_status_rejects_unsorted_entries,
+	     test_status_store_checks_the_signature_before_the_entries,
 	     test_status_rejects_duplicate_entries, test_status_rejects_unknown_state_and_reason,
 	     test_status_rejects_other_shapes, test_status_higher_sequence_wins,
 	     test_status_same_sequence_with_other_contents_is_refused,

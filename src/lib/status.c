@@ -452,8 +452,10 @@ static enum sceau_err read_entry(struct rd *r, size_t i, struct sceau_status_ent
 	return check_entry(e, i, SCEAU_ERR_FORMAT, r->err);
 }
 
-static enum sceau_err read_payload(const unsigned char *buf, size_t len, struct sceau_status *s,
-				   struct sceau_error *err)
+/* The payload; with head_only, everything but the entries (nothing is
+ * allocated: what a list costs before its signature is checked). */
+static enum sceau_err read_payload(const unsigned char *buf, size_t len, int head_only,
+				   struct sceau_status *s, struct sceau_error *err)
 {
 	struct rd r = {buf, buf + len, err};
 	enum sceau_err ret;
@@ -493,6 +495,8 @@ static enum sceau_err read_payload(const unsigned char *buf, size_t len, struct 
 		return sceau_fail(err, SCEAU_ERR_FORMAT,
 				  "status list: %" PRIu64 " entries, more than %d", n,
 				  SCEAU_STATUS_ENTRIES_MAX);
+	if (head_only)
+		return SCEAU_OK;
 	/* sceau_cbor_wf saw every entry's bytes: n is backed by the input */
 	if (!(s->entries = calloc(n ? (size_t)n : 1, sizeof(*s->entries))))
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
@@ -562,7 +566,7 @@ static enum sceau_err read_protected(const unsigned char *buf, size_t len, struc
 	return SCEAU_OK;
 }
 
-enum sceau_err sceau_status_decode_cose(const unsigned char *buf, size_t len,
+enum sceau_err sceau_status_decode_cose(const unsigned char *buf, size_t len, int head_only,
 					struct sceau_status **out, struct sceau_cose *c,
 					struct sceau_error *err)
 {
@@ -618,7 +622,7 @@ enum sceau_err sceau_status_decode_cose(const unsigned char *buf, size_t len,
 	if ((ret = string(&r, 2, &payload, &payload_len, "the payload")) != SCEAU_OK ||
 	    (ret = string(&r, 2, &sig, &sig_len, "the signature")) != SCEAU_OK ||
 	    (ret = read_protected(prot, prot_len, c, err)) != SCEAU_OK ||
-	    (ret = read_payload(payload, payload_len, s, err)) != SCEAU_OK)
+	    (ret = read_payload(payload, payload_len, head_only, s, err)) != SCEAU_OK)
 		goto out;
 	memcpy(s->kid, c->kid, SCEAU_KID_LEN);
 	/* borrowed from s->raw: the caller never frees c */
@@ -642,7 +646,7 @@ enum sceau_err sceau_status_decode(const unsigned char *buf, size_t len, struct 
 {
 	struct sceau_cose c;
 
-	return sceau_status_decode_cose(buf, len, out, &c, err);
+	return sceau_status_decode_cose(buf, len, 0, out, &c, err);
 }
 
 const struct sceau_status_entry *sceau_status_find(const struct sceau_status *s, const char *number)

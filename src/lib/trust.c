@@ -478,7 +478,9 @@ enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char
 
 	if (!t)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust store given");
-	if ((ret = sceau_status_decode_cose(buf, len, &s, &c, err)) != SCEAU_OK)
+	/* The signature first, on the list without its entries: a hostile
+	 * list costs its bytes, not a table of entries, until it is proven. */
+	if ((ret = sceau_status_decode_cose(buf, len, 1, &s, &c, err)) != SCEAU_OK)
 		return ret;
 	if ((ret = list_signer(t, s, &c, &ok, why, sizeof(why), err)) != SCEAU_OK)
 		goto out;
@@ -488,6 +490,10 @@ enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char
 				 s->sequence, why);
 		goto out;
 	}
+	sceau_status_free(s);
+	s = NULL;
+	if ((ret = sceau_status_decode_cose(buf, len, 0, &s, &c, err)) != SCEAU_OK)
+		return ret;
 	if ((slot = slot_for(t, s->issuer))) {
 		if (s->sequence == (*slot)->sequence && !same_list(s, *slot)) {
 			ret = sceau_fail(err, SCEAU_ERR_MISMATCH,

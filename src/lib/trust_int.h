@@ -63,8 +63,9 @@ int sceau_verdict_severity(enum sceau_verdict_code c);
 /* status.c: sceau_status_decode, also giving the COSE fields needed to
  * verify the list's signature (alg, kid, protected header, payload and
  * signature) in *c. c's pointers are borrowed from (*out)->raw: never
- * sceau_cose_free it. */
-enum sceau_err sceau_status_decode_cose(const unsigned char *buf, size_t len,
+ * sceau_cose_free it. head_only: everything checked and read but the
+ * entries, which are left out (n_entries 0) and cost no memory. */
+enum sceau_err sceau_status_decode_cose(const unsigned char *buf, size_t len, int head_only,
 					struct sceau_status **out, /* OUT */
 					struct sceau_cose *c,      /* OUT */
 					struct sceau_error *err);
