@@ -7,6 +7,8 @@
 #
 # usage: man_options.sh SCEAU_BIN MANPAGE
 set -u
+LC_ALL=C
+export LC_ALL
 
 bin=${1:?usage: man_options.sh SCEAU_BIN MANPAGE}
 man=${2:?usage: man_options.sh SCEAU_BIN MANPAGE}
