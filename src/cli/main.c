@@ -67,6 +67,14 @@ static int cmd_help(int argc, char **argv)
 		help();
 		return EXIT_VALID;
 	}
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: sceau help [<command> [<subcommand>]]\n\n"
+		       "Show help for a command: 'sceau help pki init' is 'sceau pki init "
+		       "--help';\n"
+		       "'sceau help' alone lists the commands.\n\noptions:\n"
+		       "  --help  show this help and exit\n");
+		return EXIT_VALID;
+	}
 	if (argc > 3 || !strcmp(argv[1], "help")) {
 		fprintf(stderr, "sceau: usage: sceau help [<command> [<subcommand>]]\n");
 		return EXIT_USAGE;
