@@ -285,9 +285,9 @@ static int pki_signer(int argc, char **argv)
 	show_file(p.dir, SCEAU_SIGNER_KEY_FILE, "private key (P-256), encrypted, mode 0600");
 	show_file(p.dir, SCEAU_SIGNER_CHAIN_FILE, "signer and root certificates");
 	if (made.kept[0]) {
-		show_file(p.dir, made.kept, "the replaced certificate, kept: it stays valid");
-		printf("revoke it unless it should stay valid: sceau pki revoke --root %s --cert "
-		       "%s/%s\n",
+		show_file(p.dir, made.kept, "the replaced certificate, kept so that it can be revoked");
+		printf("unless it is revoked already, it stays valid; to revoke it: sceau pki revoke "
+		       "--root %s --cert %s/%s\n",
 		       p.root_dir, p.dir, made.kept);
 	}
 	ret = EXIT_VALID;
