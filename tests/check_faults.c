@@ -73,6 +73,10 @@ static void run_fault(struct tu_proc *p, const char *fault, const char *const *e
 		env[e++] = "LD_PRELOAD=" SCEAU_FAULTINJ;
 		env[e++] = fault_env;
 		env[e++] = "SCEAU_FAULT_REPORT=fault.rep";
+		/* OpenSSL's own leaks when its allocations fail (lsan.supp) */
+		if (!strncmp(fault, "malloc", 6))
+			env[e++] = "LSAN_OPTIONS=suppressions=" SCEAU_FAULTS_DIR
+				   "/lsan.supp:print_suppressions=0";
 	}
 	for (size_t i = 0; extra && extra[i]; i++) {
 		ck_assert_uint_lt(e, 15);
@@ -189,8 +193,10 @@ static void check_status_and_message(const struct tu_proc *p, const char *what)
 		ck_assert_msg(!strncmp(line, "sceau: ", 7) || !strncmp(line, "hint: ", 6) ||
 				      !strncmp(line, "batch '", 7) || !strncmp(line, "refused", 7),
 			      "%s: not a sceau message: %s", what, p->err);
+		/* "Cannot ..." is not; "COSE payload: ..." is */
 		if (!strncmp(line, "sceau: ", 7))
-			ck_assert_msg(!(line[7] >= 'A' && line[7] <= 'Z'),
+			ck_assert_msg(!(line[7] >= 'A' && line[7] <= 'Z' && line[8] >= 'a' &&
+					line[8] <= 'z'),
 				      "%s: message not in lower case: %s", what, p->err);
 	}
 }
@@ -368,27 +374,61 @@ static void teardown(void)
 	free(work);
 }
 
+/* Copy file `from` to `to`. */
+static void copy(const char *from, const char *to)
+{
+	size_t len;
+	char *data = tu_read(from, &len);
+
+	ck_assert_msg(data != NULL, "cannot read '%s'", from);
+	tu_write(to, data, len);
+	free(data);
+}
+
 /* A register with one certificate issued (ITK-COC-2026-000001, first.pdf),
- * and the request coc.json for the next. */
+ * its log folded in, kept as base.db; and the request coc.json for the
+ * next. */
 static void register_with_one(void)
 {
 	struct tu_proc p;
+	struct sceau_register *r = NULL;
+	struct sceau_error err = {0};
 	char *req = request("coc", "coc.json");
 
 	SCEAU(&p, "issue", "--signer", "signer", "--register", "reg.db", "--number-pattern",
 	      PATTERN, "--in", "coc.json", "--out", "first.pdf", "--time", TIME);
 	ok(&p);
 	free(req);
+	ck_assert_int_eq(sceau_register_open("reg.db", 0, "test", &r, &err), SCEAU_OK);
+	sceau_register_close(r);
+	ck_assert(!tu_exists("reg.db-wal"));
+	copy("reg.db", "base.db");
 }
 
 #define ISSUE(p, fault)                                                                            \
 	FAULT((p), (fault), "issue", "--signer", "signer", "--register", "reg.db", "--in",         \
 	      "coc.json", "--out", "out.pdf", "--time", TIME)
 
+/* After a failed run: the next one, with nothing failing, recovers what
+ * was left and issues. */
+static void rerun_recovers(const char *what)
+{
+	struct tu_proc p;
+
+	ISSUE(&p, NULL);
+	ck_assert_msg(p.status == 0, "%s, the run after: exit %d: %s", what, p.status, p.err);
+	check_issue_after(&p, 1, what);
+	check_register("reg.db", ".", 0, what);
+	tu_proc_free(&p);
+}
+
 /* Put the work directory back as register_with_one left it. */
 static void reset_issue(void)
 {
 	unlink("out.pdf");
+	unlink("reg.db-wal");
+	unlink("reg.db-shm");
+	copy("base.db", "reg.db");
 }
 
 /* ---- allocation failures ----------------------------------------------------------------- */
@@ -401,7 +441,7 @@ START_TEST(test_issue_survives_allocation_failure)
 	struct tu_proc p;
 	unsigned long total, commit, n;
 	char rule[64], what[96];
-	int failed = 0, done = 0;
+	int failed = 0;
 
 	register_with_one();
 	/* A run that counts: how many allocations, and where the commit starts. */
@@ -414,13 +454,11 @@ START_TEST(test_issue_survives_allocation_failure)
 	commit = report_number("mark malloc=");
 	ck_assert_uint_gt(total, 1000);
 	ck_assert_uint_lt(commit, total);
-	/* The counting run issued 000002; a fresh register for each fault
-	 * would cost the creation each time: keep it, one more issued. */
 	reset_issue();
 	/* Allocations before main()'s own (libc, OpenSSL's secure heap, whose
 	 * set-up asserts on failure in OpenSSL 3.0) are not ours to test. */
 	for (unsigned i = 0; i < 36; i++) {
-		unsigned long before = check_register("reg.db", ".", 1, "before");
+		unsigned long before = 1;
 		if (i < 24)
 			n = 40 + i * (commit - 40) / 24 + i * 7; /* spread over the run */
 		else
@@ -433,18 +471,13 @@ START_TEST(test_issue_survives_allocation_failure)
 			failed++;
 			ck_assert_msg(p.status == 3 || !has(p.err, "out of memory"),
 				      "%s: exit %d for: %s", what, p.status, p.err);
-		} else {
-			done++;
+			if (failed % 4 == 1)
+				rerun_recovers(what);
 		}
 		tu_proc_free(&p);
 		reset_issue();
 	}
 	ck_assert_int_gt(failed, 10);
-	/* The register still works after all that. */
-	ISSUE(&p, NULL);
-	check_issue_after(&p, check_register("reg.db", ".", 1, "end"), "after the sweep");
-	ck_assert_msg(p.status == 0, "%s", p.err);
-	tu_proc_free(&p);
 }
 END_TEST
 
@@ -461,7 +494,7 @@ START_TEST(test_issue_survives_running_out_of_memory)
 	total = report_number("count malloc=");
 	reset_issue();
 	for (unsigned i = 1; i <= 6; i++) {
-		unsigned long before = check_register("reg.db", ".", 1, "before");
+		unsigned long before = 1;
 		unsigned long n = total - i * (total / 7);
 		snprintf(rule, sizeof(rule), "malloc:%lu+", n);
 		snprintf(what, sizeof(what), "allocations from %lu of %lu", n, total);
@@ -607,7 +640,7 @@ START_TEST(test_failing_register_writes)
 	register_with_one();
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		for (unsigned n = 1; n <= 10; n++) {
-			unsigned long before = check_register("reg.db", ".", 1, "before");
+			unsigned long before = 1;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 			snprintf(rule, sizeof(rule), kinds[k], n);
@@ -619,18 +652,16 @@ START_TEST(test_failing_register_writes)
 				break;
 			}
 			check_issue_after(&p, before, rule);
-			if (p.status != 0)
+			if (p.status != 0) {
 				ck_assert_msg(has(p.err, "reg.db") || has(p.err, "out.pdf"),
 					      "%s: %s", rule, p.err);
+				if (n % 3 == 1)
+					rerun_recovers(rule);
+			}
 			tu_proc_free(&p);
 			reset_issue();
 		}
 	}
-	/* And the next run, with a sound disk, settles what was left. */
-	ISSUE(&p, NULL);
-	ck_assert_msg(p.status == 0, "%s", p.err);
-	tu_proc_free(&p);
-	check_register("reg.db", ".", 0, "after");
 }
 END_TEST
 

@@ -575,7 +575,9 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 	*out = NULL;
 	*out_len = 0;
 	if (X509_check_private_key(cert, key) != 1) {
-		ERR_clear_error();
+		if (sceau_ssl_oom())
+			return sceau_fail(err, SCEAU_ERR_NOMEM,
+					  "cannot sign the PDF: out of memory");
 		return sceau_fail(err, SCEAU_ERR_MISMATCH,
 				  "the signing key does not belong to the signer certificate");
 	}
