@@ -5,6 +5,7 @@
  * up here rather than with X509_V_FLAG_CRL_CHECK: OpenSSL would judge the
  * CRL's own validity at the check time, and a document signed last year must
  * still be checked against today's CRL. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
@@ -103,6 +104,7 @@ enum sceau_err sceau_signer_path(X509 *signer, X509 *root, struct sceau_verdict 
 	 * end date. */
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
 	ret = SCEAU_OK;
+	errno = 0;
 	if (X509_verify_cert(ctx) != 1) {
 		/* A failed allocation is an error, never a verdict. */
 		if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM || sceau_ssl_oom()) {

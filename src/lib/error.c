@@ -75,7 +75,7 @@ enum sceau_err sceau_fail(struct sceau_error *err, enum sceau_err code, const ch
 int sceau_ssl_oom(void)
 {
 	unsigned long e;
-	int oom = 0;
+	int oom = errno == ENOMEM; /* OpenSSL 3.0 does not always say */
 
 	while ((e = ERR_get_error()) != 0)
 		if (ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)

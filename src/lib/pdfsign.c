@@ -24,6 +24,7 @@
  * here, and the result is checked against what i2d_CMS_ContentInfo
  * writes. */
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,6 +575,7 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 		return sceau_fail(err, SCEAU_ERR_INVALID, "nothing to sign");
 	*out = NULL;
 	*out_len = 0;
+	errno = 0;
 	if (X509_check_private_key(cert, key) != 1) {
 		if (sceau_ssl_oom())
 			return sceau_fail(err, SCEAU_ERR_NOMEM,

@@ -272,9 +272,19 @@ static enum sceau_err quick_check(struct sceau_register *r, struct sceau_error *
 	sqlite3_finalize(st);
 	if (rc != SQLITE_OK)
 		return reg_fail_db(r, err, rc, "cannot check");
-	if (strcmp(what, "ok") != 0)
+	if (strcmp(what, "ok") != 0) {
+		/* one line: "*** in database main ***\nPage 3: ..." */
+		const char *from = what;
+		if (!strncmp(from, "*** in database main ***", 24))
+			from += 24;
+		while (*from == '\n' || *from == ' ')
+			from++;
+		for (char *c = what; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
 		return sceau_fail(err, SCEAU_ERR_FORMAT, "register '%s' is damaged: %s", r->path,
-				  what);
+				  from);
+	}
 	return SCEAU_OK;
 }
 

@@ -1,5 +1,6 @@
 /* sceau — opening a signer directory for signing: the certificate, the
  * root it was issued under, and (once unlocked) the key. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
@@ -38,7 +39,12 @@ static enum sceau_err chain_root(const char *path, X509 *first, X509 **root,
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	errno = 0;
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		if (errno == ENOMEM) { /* parsed, but not whole: see sceau_cert_parse */
+			X509_free(x);
+			goto oom;
+		}
 		if (n == 0 && X509_cmp(x, first) != 0) {
 			X509_free(x);
 			if (sceau_ssl_oom())
@@ -118,6 +124,7 @@ enum sceau_err sceau_signer_unlock(struct sceau_signer *s, const char *pass, siz
 		return sceau_fail(err, SCEAU_ERR_INVALID, "signer has no key file");
 	if ((ret = sceau_key_load(path, pass, pass_len, &key, err)) != SCEAU_OK)
 		return ret;
+	errno = 0;
 	if (X509_check_private_key(s->cert, key) != 1) {
 		EVP_PKEY_free(key);
 		if (sceau_ssl_oom())
