@@ -449,6 +449,7 @@ static enum sceau_err sign_cms(CMS_ContentInfo *cms, CMS_SignerInfo *si, EVP_PKE
 	ASN1_TYPE *t;
 	enum sceau_err ret = SCEAU_ERR_CRYPTO;
 
+	errno = 0; /* an allocation OpenSSL fails silently shows as ENOMEM */
 	a = CMS_signed_get_attr(si, CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1));
 	t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
 	if (n != 3 || !t || t->type != V_ASN1_OCTET_STRING ||
@@ -507,6 +508,11 @@ static enum sceau_err sign_cms(CMS_ContentInfo *cms, CMS_SignerInfo *si, EVP_PKE
 	 * instead of SET, the same bytes after the tag. */
 	p = memmem(der, (size_t)der_len, set + 1, set_len - 1);
 	if ((size_t)der_len > max || !p || p == der || p[-1] != 0xA0) {
+		if (errno == ENOMEM) {
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM,
+					 "cannot sign the PDF: out of memory");
+			goto out;
+		}
 		ret = sceau_fail(
 			err, SCEAU_ERR_INTERNAL,
 			(size_t)der_len > max

@@ -410,7 +410,7 @@ EXPORT void free(void *p)
 EXPORT int posix_memalign(void **out, size_t align, size_t n)
 {
 	resolve();
-	if (check(K_MALLOC, NULL, -1))
+	if (!real_posix_memalign || check(K_MALLOC, NULL, -1))
 		return ENOMEM;
 	return real_posix_memalign(out, align, n);
 }
@@ -418,7 +418,7 @@ EXPORT int posix_memalign(void **out, size_t align, size_t n)
 EXPORT void *aligned_alloc(size_t align, size_t n)
 {
 	resolve();
-	if (check(K_MALLOC, NULL, -1)) {
+	if (!real_aligned_alloc || check(K_MALLOC, NULL, -1)) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -428,7 +428,7 @@ EXPORT void *aligned_alloc(size_t align, size_t n)
 EXPORT void *memalign(size_t align, size_t n)
 {
 	resolve();
-	if (check(K_MALLOC, NULL, -1)) {
+	if (!real_memalign || check(K_MALLOC, NULL, -1)) {
 		errno = ENOMEM;
 		return NULL;
 	}
