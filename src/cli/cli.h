@@ -79,6 +79,9 @@ int cli_dispatch(const char *group, const char *summary, const struct cli_comman
 /* Print "sceau: <err->msg>" (and `hint` for SCEAU_ERR_EXISTS when given) to
  * stderr; returns the exit code for the error: 2 for input errors, 3 else. */
 int cli_report(const struct sceau_error *err, const char *exists_hint);
+/* errno as lower-case text for messages ("no such file"), not strerror's
+ * capitalised one (STYLE.md 11). Valid until the next call. */
+const char *cli_errno_text(int e);
 /* Print "sceau: <message>" to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write a file atomically: a temporary file beside it, fsync, then

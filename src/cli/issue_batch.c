@@ -37,11 +37,19 @@ struct result {
 _Static_assert(sizeof(struct result) <= PIPE_BUF, "one result per atomic pipe write");
 
 static volatile sig_atomic_t stop;
+/* The parent's workers, to pass a signal on to: a SIGTERM sent to the
+ * parent alone must stop the batch too. */
+static pid_t workers[64];
+static volatile sig_atomic_t n_workers;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	int e = errno;
+
 	stop = 1;
+	for (sig_atomic_t i = 0; i < n_workers; i++)
+		kill(workers[i], sig);
+	errno = e;
 }
 
 struct batch {
@@ -320,7 +328,7 @@ static int worker(struct batch *b, unsigned k, unsigned jobs, int fd)
 		return ret;
 	ret = run_lines(b, k, jobs) == 0 ? EXIT_VALID : EXIT_INTERNAL;
 	if (ret != EXIT_VALID)
-		cli_warn("cannot read '%s': %s", b->o->batch, strerror(errno));
+		cli_warn("cannot read '%s': %s", b->o->batch, cli_errno_text(errno));
 	sceau_register_close(b->c.reg);
 	b->c.reg = NULL;
 	return ret;
@@ -328,30 +336,31 @@ static int worker(struct batch *b, unsigned k, unsigned jobs, int fd)
 
 static int run_parallel(struct batch *b, unsigned jobs)
 {
-	pid_t pids[64];
 	unsigned started = 0;
 	int fds[2], ret = EXIT_VALID;
 	struct result r;
 	ssize_t got;
 
 	if (pipe(fds) != 0) {
-		cli_warn("cannot make a pipe: %s", strerror(errno));
+		cli_warn("cannot make a pipe: %s", cli_errno_text(errno));
 		return EXIT_INTERNAL;
 	}
 	fflush(NULL);
 	for (unsigned k = 0; k < jobs; k++) {
 		pid_t pid = fork();
 		if (pid < 0) {
-			cli_warn("cannot start worker %u: %s", k + 1, strerror(errno));
+			cli_warn("cannot start worker %u: %s", k + 1, cli_errno_text(errno));
 			stop = 1;
 			ret = EXIT_INTERNAL;
 			break;
 		}
 		if (pid == 0) {
+			n_workers = 0;
 			close(fds[0]);
 			_exit(worker(b, k, jobs, fds[1]));
 		}
-		pids[started++] = pid;
+		workers[started++] = pid;
+		n_workers = (sig_atomic_t)started;
 	}
 	close(fds[1]);
 	for (;;) {
@@ -371,7 +380,7 @@ static int run_parallel(struct batch *b, unsigned jobs)
 	close(fds[0]);
 	for (unsigned i = 0; i < started; i++) {
 		int st = 0;
-		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
+		while (waitpid(workers[i], &st, 0) < 0 && errno == EINTR)
 			;
 		if (!WIFEXITED(st) || (WEXITSTATUS(st) != EXIT_VALID)) {
 			if (!WIFEXITED(st))
@@ -380,6 +389,7 @@ static int run_parallel(struct batch *b, unsigned jobs)
 				ret = WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_INTERNAL;
 		}
 	}
+	n_workers = 0; /* reaped: their pids are no longer theirs */
 	return ret;
 }
 
@@ -406,7 +416,7 @@ int cli_issue_batch(const struct cli_batch_opts *o)
 	b.c.at = o->at;
 	b.c.force = o->force;
 	if (stat(o->batch, &st) != 0) {
-		cli_warn("cannot read batch '%s': %s", o->batch, strerror(errno));
+		cli_warn("cannot read batch '%s': %s", o->batch, cli_errno_text(errno));
 		return EXIT_USAGE;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -414,7 +424,7 @@ int cli_issue_batch(const struct cli_batch_opts *o)
 		return EXIT_USAGE;
 	}
 	if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
-		cli_warn("cannot make '%s': %s", o->out_dir, strerror(errno));
+		cli_warn("cannot make '%s': %s", o->out_dir, cli_errno_text(errno));
 		return EXIT_USAGE;
 	}
 	if (stat(o->out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -480,11 +490,16 @@ int cli_issue_batch(const struct cli_batch_opts *o)
 			fprintf(o->json ? stderr : stdout, " %lu", b.refused_lines[i]);
 		fprintf(o->json ? stderr : stdout, "%s\n", b.refused > 8 ? " ..." : "");
 	}
-	if (stop)
+	/* Stopped short: by a signal to this process, or to the workers
+	 * alone (which then leave as if done). A signal after the last line
+	 * interrupts nothing. */
+	if (b.done < b.total && (stop || ret == EXIT_VALID)) {
 		fprintf(stderr,
 			"sceau: interrupted: run the same command again to issue the rest\n");
+		ret = EXIT_INTERNAL;
+	}
 	if (ret == EXIT_VALID) {
-		if (b.failed || stop)
+		if (b.failed)
 			ret = EXIT_INTERNAL;
 		else if (b.refused)
 			ret = EXIT_USAGE;

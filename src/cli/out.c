@@ -17,6 +17,32 @@ int cli_report(const struct sceau_error *err, const char *exists_hint)
 	return sceau_err_is_input(err->code) ? EXIT_USAGE : EXIT_INTERNAL;
 }
 
+const char *cli_errno_text(int e)
+{
+	static char buf[128];
+	const char *s;
+
+	switch (e) {
+	case ENOENT:
+		return "no such file";
+	case ENOSPC:
+		return "no space left on device";
+	case EIO:
+		return "input/output error";
+	case ENOMEM:
+		return "out of memory";
+	case EACCES:
+	case EPERM:
+		return "permission denied";
+	}
+	s = strerror_r(e, buf, sizeof(buf)); /* GNU: may return a static string */
+	if (s != buf)
+		snprintf(buf, sizeof(buf), "%s", s);
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
@@ -81,14 +107,16 @@ int cli_write_atomic(const char *path, const void *data, size_t len, int force, 
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
-		cli_warn("cannot write '%s': %s", path, strerror(errno));
-		return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? EXIT_USAGE
-									      : EXIT_INTERNAL;
+		int e = errno;
+		cli_warn("cannot write '%s': %s", path, cli_errno_text(e));
+		return e == ENOENT || e == EACCES || e == ENOTDIR ? EXIT_USAGE : EXIT_INTERNAL;
 	}
 	while (off < len) {
 		ssize_t n = write(fd, (const char *)data + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)
+			errno = ENOSPC; /* a write that makes no progress: the disk is full */
 		if (n <= 0)
 			break;
 		off += (size_t)n;
@@ -102,7 +130,7 @@ int cli_write_atomic(const char *path, const void *data, size_t len, int force, 
 	if (!ok) {
 		int e = errno;
 		unlink(tmp);
-		cli_warn("cannot write '%s': %s", path, strerror(e));
+		cli_warn("cannot write '%s': %s", path, cli_errno_text(e));
 		return e == EEXIST ? EXIT_USAGE : EXIT_INTERNAL;
 	}
 	if (!force)

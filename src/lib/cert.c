@@ -1,5 +1,6 @@
 /* sceau — X.509 certificates: the root CA and the signers it authorises. */
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -219,6 +220,10 @@ enum sceau_err sceau_cert_parse(const unsigned char *buf, size_t len, const char
 	char label[64];
 
 	*out = NULL;
+	/* OpenSSL 3.0 parses a certificate whose key or extensions it could
+	 * not allocate, and fails later ("unspecified certificate verification
+	 * error"): a failed allocation while parsing fails the parse. */
+	errno = 0;
 	sceau_pem_label(buf, len, label, sizeof(label));
 	if (!*label) {
 		const unsigned char *p = buf;
@@ -233,6 +238,12 @@ enum sceau_err sceau_cert_parse(const unsigned char *buf, size_t len, const char
 	} else if (!(bio = BIO_new_mem_buf(buf, (int)len)) ||
 		   !(*out = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL))) {
 		ret = sceau_fail_ssl(err, SCEAU_ERR_FORMAT, "cannot parse certificate '%s'", path);
+	}
+	if (ret == SCEAU_OK && errno == ENOMEM) {
+		X509_free(*out);
+		*out = NULL;
+		ret = sceau_fail(err, SCEAU_ERR_NOMEM,
+				 "cannot read certificate '%s': out of memory", path);
 	}
 	ERR_clear_error();
 	BIO_free(bio);

@@ -5,6 +5,7 @@
  * up here rather than with X509_V_FLAG_CRL_CHECK: OpenSSL would judge the
  * CRL's own validity at the check time, and a document signed last year must
  * still be checked against today's CRL. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
@@ -103,9 +104,16 @@ enum sceau_err sceau_signer_path(X509 *signer, X509 *root, struct sceau_verdict 
 	 * end date. */
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
 	ret = SCEAU_OK;
-	if (X509_verify_cert(ctx) != 1)
+	errno = 0;
+	if (X509_verify_cert(ctx) != 1) {
+		/* A failed allocation is an error, never a verdict. */
+		if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM || sceau_ssl_oom()) {
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM,
+					 "cannot check signer certificate '%s': out of memory", cn);
+			goto out;
+		}
 		path_verdict(ctx, v);
-	else if (X509_check_ca(signer) != 0)
+	} else if (X509_check_ca(signer) != 0)
 		sceau_verdict_set(v, SCEAU_VERDICT_UNTRUSTED,
 				  "certificate '%s' is a CA, not a document signer", cn);
 	else if (!(X509_get_key_usage(signer) & KU_DIGITAL_SIGNATURE))

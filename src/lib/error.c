@@ -72,16 +72,37 @@ enum sceau_err sceau_fail(struct sceau_error *err, enum sceau_err code, const ch
 	return code;
 }
 
+int sceau_ssl_oom(void)
+{
+	unsigned long e;
+	int oom = errno == ENOMEM; /* OpenSSL 3.0 does not always say */
+
+	while ((e = ERR_get_error()) != 0)
+		if (ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+			oom = 1;
+	return oom;
+}
+
 enum sceau_err sceau_fail_ssl(struct sceau_error *err, enum sceau_err code, const char *fmt, ...)
 {
-	unsigned long e = ERR_peek_last_error();
+	unsigned long e = ERR_peek_last_error(), f;
+	const char *why;
 	va_list ap;
+	/* An allocation that failed inside OpenSSL is no bad input. OpenSSL
+	 * 3.0 does not always say so: a failure with nothing in the queue
+	 * and malloc's ENOMEM in errno is one too. */
+	int oom = e == 0 && errno == ENOMEM;
 
+	while ((f = ERR_get_error()) != 0)
+		if (ERR_GET_REASON(f) == ERR_R_MALLOC_FAILURE)
+			oom = 1;
+	if (oom)
+		code = SCEAU_ERR_NOMEM;
 	if (err) {
 		va_start(ap, fmt);
 		vset(err, code, fmt, ap);
 		va_end(ap);
-		const char *why = e ? ERR_reason_error_string(e) : NULL;
+		why = oom ? "out of memory" : e ? ERR_reason_error_string(e) : NULL;
 		size_t n = strlen(err->msg);
 		if (why && n < sizeof(err->msg))
 			snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", why);

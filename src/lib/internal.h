@@ -17,9 +17,15 @@
 enum sceau_err sceau_fail(struct sceau_error *err, enum sceau_err code, const char *fmt, ...)
 	SCEAU_PRINTF(3, 4);
 /* The same, appending ": <reason>" from OpenSSL's error queue (when it has
- * one), and clearing the queue. */
+ * one), and clearing the queue. An allocation failure in the queue makes
+ * the error SCEAU_ERR_NOMEM ("...: out of memory") whatever `code` says. */
 enum sceau_err sceau_fail_ssl(struct sceau_error *err, enum sceau_err code, const char *fmt, ...)
 	SCEAU_PRINTF(3, 4);
+/* Did an allocation fail inside OpenSSL? Its error queue says so, or (as
+ * OpenSSL 3.0 does not always) errno is ENOMEM: set errno to 0 before the
+ * call. Empties the queue. Call it where a failure would otherwise be
+ * taken for bad input. */
+int sceau_ssl_oom(void);
 /* Map an errno value read while opening or reading an input. */
 enum sceau_err sceau_err_from_errno(int errnum);
 /* Lowercase text for errno, "no such file" style. */

@@ -1,5 +1,6 @@
 /* sceau — private keys: generation, encryption at rest, loading. */
 #include <limits.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/bio.h>
@@ -99,9 +100,14 @@ enum sceau_err sceau_key_load(const char *path, const char *pass, size_t pass_le
 		ret = sceau_fail_ssl(err, SCEAU_ERR_FORMAT, "cannot parse key '%s'", path);
 		goto out;
 	}
+	errno = 0;
 	if (!pass || pass_len > INT_MAX ||
 	    !(p8 = PKCS8_decrypt(enc, pass ? pass : "", pass ? (int)pass_len : 0))) {
-		ERR_clear_error();
+		if (sceau_ssl_oom()) {
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM,
+					 "cannot decrypt key '%s': out of memory", path);
+			goto out;
+		}
 		ret = sceau_fail(err, SCEAU_ERR_PASSPHRASE,
 				 "cannot decrypt key '%s': wrong passphrase", path);
 		goto out;

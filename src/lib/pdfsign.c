@@ -24,6 +24,7 @@
  * here, and the result is checked against what i2d_CMS_ContentInfo
  * writes. */
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,6 +449,7 @@ static enum sceau_err sign_cms(CMS_ContentInfo *cms, CMS_SignerInfo *si, EVP_PKE
 	ASN1_TYPE *t;
 	enum sceau_err ret = SCEAU_ERR_CRYPTO;
 
+	errno = 0; /* an allocation OpenSSL fails silently shows as ENOMEM */
 	a = CMS_signed_get_attr(si, CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1));
 	t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
 	if (n != 3 || !t || t->type != V_ASN1_OCTET_STRING ||
@@ -506,6 +508,11 @@ static enum sceau_err sign_cms(CMS_ContentInfo *cms, CMS_SignerInfo *si, EVP_PKE
 	 * instead of SET, the same bytes after the tag. */
 	p = memmem(der, (size_t)der_len, set + 1, set_len - 1);
 	if ((size_t)der_len > max || !p || p == der || p[-1] != 0xA0) {
+		if (errno == ENOMEM) {
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM,
+					 "cannot sign the PDF: out of memory");
+			goto out;
+		}
 		ret = sceau_fail(
 			err, SCEAU_ERR_INTERNAL,
 			(size_t)der_len > max
@@ -574,8 +581,11 @@ enum sceau_err sceau_pdf_sign(const unsigned char *pdf, size_t len, X509 *cert,
 		return sceau_fail(err, SCEAU_ERR_INVALID, "nothing to sign");
 	*out = NULL;
 	*out_len = 0;
+	errno = 0;
 	if (X509_check_private_key(cert, key) != 1) {
-		ERR_clear_error();
+		if (sceau_ssl_oom())
+			return sceau_fail(err, SCEAU_ERR_NOMEM,
+					  "cannot sign the PDF: out of memory");
 		return sceau_fail(err, SCEAU_ERR_MISMATCH,
 				  "the signing key does not belong to the signer certificate");
 	}

@@ -600,8 +600,11 @@ enum sceau_err sceau_register_commit(struct sceau_register *r, const char *numbe
 					 number, tmp);
 			goto out;
 		}
-		ret = sceau_fail(err, SCEAU_ERR_IO, "cannot write '%s': %s", tmp,
-				 sceau_errno_text(errno));
+		/* name the file the user asked for, not our temporary one */
+		ret = sceau_fail(err,
+				 sceau_err_from_errno(errno) == SCEAU_ERR_NOMEM ? SCEAU_ERR_NOMEM
+										: SCEAU_ERR_IO,
+				 "cannot write '%s': %s", e.path, sceau_errno_text(errno));
 		goto fail;
 	}
 	wrote = 1;

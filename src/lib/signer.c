@@ -1,5 +1,6 @@
 /* sceau — opening a signer directory for signing: the certificate, the
  * root it was issued under, and (once unlocked) the key. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
@@ -38,9 +39,16 @@ static enum sceau_err chain_root(const char *path, X509 *first, X509 **root,
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	errno = 0;
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		if (errno == ENOMEM) { /* parsed, but not whole: see sceau_cert_parse */
+			X509_free(x);
+			goto oom;
+		}
 		if (n == 0 && X509_cmp(x, first) != 0) {
 			X509_free(x);
+			if (sceau_ssl_oom())
+				goto oom;
 			ret = sceau_fail(err, SCEAU_ERR_MISMATCH,
 					 "'%s' does not start with the signer certificate", path);
 			goto out;
@@ -49,9 +57,11 @@ static enum sceau_err chain_root(const char *path, X509 *first, X509 **root,
 		last = x;
 		n++;
 	}
-	ERR_clear_error();
+	if (sceau_ssl_oom())
+		goto oom;
 	if (n < 2 || X509_self_signed(last, 1) != 1) {
-		ERR_clear_error();
+		if (sceau_ssl_oom())
+			goto oom;
 		ret = sceau_fail(err, SCEAU_ERR_FORMAT, "'%s' does not end with a root certificate",
 				 path);
 		goto out;
@@ -59,6 +69,10 @@ static enum sceau_err chain_root(const char *path, X509 *first, X509 **root,
 	*root = last;
 	last = NULL;
 	ret = SCEAU_OK;
+	goto out;
+oom:
+	ret = sceau_fail(err, SCEAU_ERR_NOMEM, "cannot read certificate chain '%s': out of memory",
+			 path);
 out:
 	X509_free(last);
 	BIO_free(bio);
@@ -110,9 +124,12 @@ enum sceau_err sceau_signer_unlock(struct sceau_signer *s, const char *pass, siz
 		return sceau_fail(err, SCEAU_ERR_INVALID, "signer has no key file");
 	if ((ret = sceau_key_load(path, pass, pass_len, &key, err)) != SCEAU_OK)
 		return ret;
+	errno = 0;
 	if (X509_check_private_key(s->cert, key) != 1) {
-		ERR_clear_error();
 		EVP_PKEY_free(key);
+		if (sceau_ssl_oom())
+			return sceau_fail(err, SCEAU_ERR_NOMEM,
+					  "cannot check key '%s': out of memory", path);
 		return sceau_fail(err, SCEAU_ERR_MISMATCH,
 				  "key '%s' does not belong to the signer certificate", path);
 	}

@@ -763,7 +763,15 @@ enum sceau_err sceau_template_load(const char *path, struct sceau_template **out
 	if ((ret = sceau_fs_read(path, SCEAU_TEMPLATE_MAX, "template", &buf, &len, err)) !=
 	    SCEAU_OK)
 		goto out;
+	/* jansson reports a failed allocation as a syntax error at the point
+	 * it failed; malloc's errno tells them apart (parsing does no I/O). */
+	errno = 0;
 	if (!(root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &je))) {
+		if (errno == ENOMEM) {
+			ret = sceau_fail(err, SCEAU_ERR_NOMEM,
+					 "cannot read template '%s': out of memory", path);
+			goto out;
+		}
 		ret = sceau_fail(err, SCEAU_ERR_FORMAT,
 				 "template '%s': not valid JSON: %s (line %d, column %d)", path,
 				 je.text, je.line, je.column);

@@ -76,21 +76,32 @@ static int grow(void **arr, size_t n, size_t *cap, size_t size)
 	return 1;
 }
 
+/* 1 for a root, 0 for another certificate, -1 when an allocation failed
+ * while checking its self-signature (a root taken for a signer would leave
+ * the store without its anchor). */
 static int is_root(X509 *cert)
 {
-	int self = X509_self_signed(cert, 1) == 1;
+	int self;
 
+	errno = 0;
+	self = X509_self_signed(cert, 1);
+	if (self != 1 && sceau_ssl_oom())
+		return -1;
 	ERR_clear_error();
-	return self && X509_check_ca(cert) != 0;
+	return self == 1 && X509_check_ca(cert) != 0;
 }
 
 enum sceau_err sceau_trust_add_cert(struct sceau_trust *t, X509 *cert, struct sceau_error *err)
 {
 	enum sceau_err ret;
+	int root;
 
 	if (!t || !cert)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no certificate given");
-	if (is_root(cert)) {
+	if ((root = is_root(cert)) < 0)
+		return sceau_fail(err, SCEAU_ERR_NOMEM,
+				  "cannot check a certificate: out of memory");
+	if (root) {
 		if (!grow((void **)&t->roots, t->nroots, &t->caproots, sizeof(*t->roots)))
 			return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 		X509_up_ref(cert);
