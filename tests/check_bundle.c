@@ -240,9 +240,9 @@ static char *cli_build(const char *name, const char *extra)
 
 static void setup_once(void)
 {
-	const char *const clear[] = {"SCEAU_TRUST",          "SCEAU_STATE_DIR", "SCEAU_SYSCONFDIR",
-				     "XDG_DATA_HOME",        "XDG_STATE_HOME",  "SCEAU_PASSPHRASE",
-				     "SCEAU_ROOT_PASSPHRASE"};
+	const char *const clear[] = {
+		"SCEAU_TRUST",   "SCEAU_STATE_DIR", "SCEAU_SYSCONFDIR", "SCEAU_SYSTEM_STATE_DIR",
+		"XDG_DATA_HOME", "XDG_STATE_HOME",  "SCEAU_PASSPHRASE", "SCEAU_ROOT_PASSPHRASE"};
 	time_t now = time(NULL);
 	char *p;
 
@@ -1184,6 +1184,56 @@ START_TEST(test_cli_system_install_serves_every_user)
 }
 END_TEST
 
+/* A per-user bundle older than one the machine accepted is passed over for
+ * the system-wide bundle, with a warning; without a system-wide bundle it
+ * is refused. */
+START_TEST(test_cli_old_user_bundle_falls_back_to_the_system_one)
+{
+	char *b1 = cli_build("1.bundle", NULL), *b2 = cli_build("2.bundle", NULL);
+	char *sys = tmp_path("etc/trust.bundle"), *st = tmp_path("sysstate"), envs[600];
+	const char *env[] = {envs, NULL};
+	struct sceau_error err = {0};
+	struct sceau_trust *t = NULL;
+	struct sceau_bundle_info info;
+	char *opened = NULL, passed_over[SCEAU_ERROR_MSG_MAX];
+	struct tu_proc p;
+
+	snprintf(envs, sizeof(envs), "SCEAU_SYSTEM_STATE_DIR=%s", st);
+	setenv("SCEAU_SYSTEM_STATE_DIR", st, 1);
+	RUN(&p, "trust", "install", b1);
+	expect(&p, 0);
+	tu_proc_free(&p);
+	RUN_ENV(&p, env, "trust", "install", "--system", b2);
+	expect(&p, 0);
+	tu_proc_free(&p);
+
+	RUN_ENV(&p, env, "verify", "--qr", qr);
+	expect(&p, 0);
+	ck_assert(has(p.out, "VALID: signed by 'Test Body'"));
+	ck_assert_msg(has(p.err, "bundle 1 of root 'Test Root' is older than bundle 2"), "%s",
+		      p.err);
+	ck_assert_msg(has(p.err, "using the system-wide bundle '"), "%s", p.err);
+	tu_proc_free(&p);
+	ck_assert_int_eq(sceau_trust_open_default(&t, &info, &opened, passed_over, &err), SCEAU_OK);
+	ck_assert_str_eq(opened, sys);
+	ck_assert_uint_eq(info.sequence, 2);
+	ck_assert(has(passed_over, "is older than bundle 2"));
+	sceau_trust_free(t);
+	free(opened);
+
+	/* with no system-wide bundle to fall back on, the old one is refused */
+	ck_assert_int_eq(unlink(sys), 0);
+	RUN_ENV(&p, env, "verify", "--qr", qr);
+	expect(&p, 2);
+	ck_assert(has(p.err, "is older than bundle 2"));
+	tu_proc_free(&p);
+	free(b1);
+	free(b2);
+	free(sys);
+	free(st);
+}
+END_TEST
+
 START_TEST(test_cli_show_says_what_is_installed_and_how_fresh)
 {
 	char *b = cli_build("t.bundle", NULL), fp[100];
@@ -1586,6 +1636,7 @@ TU_MAIN_ONCE("bundle", setup_once, teardown_once, setup, teardown,
 	     test_cli_install_refuses_broken_bundles_and_installs_nothing,
 	     test_cli_install_of_another_root_needs_its_pin,
 	     test_cli_system_install_serves_every_user,
+	     test_cli_old_user_bundle_falls_back_to_the_system_one,
 	     test_cli_show_says_what_is_installed_and_how_fresh,
 	     test_cli_stale_bundle_is_shown_stale_and_warned_about,
 	     test_cli_show_reports_a_rolled_back_bundle,

@@ -115,7 +115,7 @@ SCEAU_EXPORT enum sceau_err sceau_bundle_load(const unsigned char *buf, size_t l
  *                /etc/sceau/trust.bundle
  *   state_dir:   $SCEAU_STATE_DIR (for both); else per user
  *                $XDG_STATE_HOME/sceau, else $HOME/.local/state/sceau;
- *                system-wide /var/lib/sceau */
+ *                system-wide $SCEAU_SYSTEM_STATE_DIR, else /var/lib/sceau */
 SCEAU_EXPORT char *sceau_bundle_user_path(void);
 SCEAU_EXPORT char *sceau_bundle_system_path(void);
 SCEAU_EXPORT char *sceau_bundle_state_dir(int system);
@@ -215,6 +215,20 @@ SCEAU_EXPORT enum sceau_err sceau_trust_open(const char *dir_or_bundle,
 					     struct sceau_trust **out,       /* OUT */
 					     struct sceau_bundle_info *info, /* OUT, may be NULL */
 					     struct sceau_error *err);
+
+/* What sceau_trust_open(NULL) opens: the store sceau_bundle_default names.
+ * When that is the per-user bundle and the system-wide anti-rollback state
+ * refuses it as older than a bundle the machine accepted, the system-wide
+ * bundle is opened instead when it is installed and opens; passed_over
+ * (may be NULL, SCEAU_ERROR_MSG_MAX bytes) then says why the per-user one
+ * was refused, else it is "". *opened (may be NULL; caller frees) is the
+ * path opened. *out: caller frees with sceau_trust_free. */
+SCEAU_EXPORT enum sceau_err
+sceau_trust_open_default(struct sceau_trust **out,       /* OUT */
+			 struct sceau_bundle_info *info, /* OUT, may be NULL */
+			 char **opened,                  /* OUT, may be NULL */
+			 char *passed_over,              /* OUT, may be NULL */
+			 struct sceau_error *err);
 
 #ifdef __cplusplus
 }

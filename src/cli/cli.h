@@ -147,7 +147,9 @@ void cli_pass_release(struct cli_pass *p);
 /* ---- trust_load.c: the trust store of a verifying command ------------------- */
 
 /* Open what --trust names (`trust_opt`: a trust directory or a bundle), or
- * with NULL the installed bundle (sceau_trust_open), warning on stderr when
+ * with NULL the installed bundle (sceau_trust_open_default; warning on stderr
+ * when a per-user bundle older than the machine accepted is passed over for
+ * the system-wide one), warning on stderr when
  * the bundle is past its next update. Returns EXIT_VALID with *out (free
  * with sceau_trust_free), or an exit code after printing why (2 for a
  * missing, broken, forged or rolled-back trust store). */

@@ -9,21 +9,22 @@ int cli_trust_load(const char *trust_opt, struct sceau_trust **out)
 {
 	struct sceau_error err = {0};
 	struct sceau_bundle_info info;
-	char *path = NULL, when[48];
+	char *path = NULL, when[48], passed_over[SCEAU_ERROR_MSG_MAX];
 	int ret;
 
 	*out = NULL;
 	if (!trust_opt) {
-		if (sceau_bundle_default(&path, NULL, &err) != SCEAU_OK) {
+		if (sceau_trust_open_default(out, &info, &path, passed_over, &err) != SCEAU_OK) {
 			ret = cli_report(&err, NULL);
 			if (err.code == SCEAU_ERR_NOT_FOUND && !getenv("SCEAU_TRUST"))
 				fprintf(stderr, "hint: install the programme's trust bundle with "
 						"'sceau trust install BUNDLE', or pass --trust\n");
 			return ret;
 		}
+		if (passed_over[0])
+			cli_warn("%s; using the system-wide bundle '%s'", passed_over, path);
 		trust_opt = path;
-	}
-	if (sceau_trust_open(trust_opt, out, &info, &err) != SCEAU_OK) {
+	} else if (sceau_trust_open(trust_opt, out, &info, &err) != SCEAU_OK) {
 		ret = cli_report(&err, NULL);
 		goto out;
 	}

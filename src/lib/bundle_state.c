@@ -75,7 +75,7 @@ char *sceau_bundle_state_dir(int system)
 	if ((v = env("SCEAU_STATE_DIR")))
 		return strdup(v);
 	if (system)
-		return strdup("/var/lib/sceau");
+		return strdup((v = env("SCEAU_SYSTEM_STATE_DIR")) ? v : "/var/lib/sceau");
 	if ((v = env_abs("XDG_STATE_HOME")))
 		return concat(v, "/sceau");
 	if ((v = env("HOME")))
@@ -493,36 +493,27 @@ out:
 
 /* ---- --trust ------------------------------------------------------------------ */
 
-enum sceau_err sceau_trust_open(const char *dir_or_bundle, struct sceau_trust **out,
-				struct sceau_bundle_info *info, struct sceau_error *err)
+/* Open a trust directory or a bundle file; a bundle is checked read-only
+ * against the per-user and the system-wide anti-rollback state (a rollback
+ * seen by this user or by the machine is refused). *machine (may be NULL)
+ * is set when only the system-wide state refused it. */
+static enum sceau_err open_path(const char *path, struct sceau_trust **out,
+				struct sceau_bundle_info *info, int *machine,
+				struct sceau_error *err)
 {
 	struct sceau_bundle_info bi;
 	struct sceau_trust *t = NULL;
 	unsigned char *buf = NULL;
-	char *path = NULL, *states[2] = {NULL, NULL};
+	char *states[2] = {NULL, NULL};
 	enum sceau_err ret;
 	struct stat st;
 	size_t len = 0;
 
-	if (info)
-		memset(info, 0, sizeof(*info));
-	if (!out)
-		return sceau_fail(err, SCEAU_ERR_INVALID, "no place for the trust store");
-	*out = NULL;
-	if (dir_or_bundle)
-		path = strdup(dir_or_bundle);
-	else if ((ret = sceau_bundle_default(&path, NULL, err)) != SCEAU_OK)
-		return ret;
-	if (!path)
-		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		ret = sceau_trust_load_dir(path, out, err);
-		goto out;
-	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return sceau_trust_load_dir(path, out, err);
 	if ((ret = read_bundle(path, &buf, &len, err)) != SCEAU_OK ||
 	    (ret = sceau_bundle_load_named(buf, len, NULL, path, &t, &bi, err)) != SCEAU_OK)
 		goto out;
-	/* A rollback seen by this user or by the machine is refused. */
 	states[0] = sceau_bundle_state_dir(0);
 	states[1] = sceau_bundle_state_dir(1);
 	for (int i = 0; i < 2; i++) {
@@ -530,6 +521,8 @@ enum sceau_err sceau_trust_open(const char *dir_or_bundle, struct sceau_trust **
 		if (!states[i] || (i == 1 && states[0] && !strcmp(states[0], states[1])))
 			continue;
 		if ((ret = sceau_bundle_accept(&bi, states[i], 1, &e)) != SCEAU_OK) {
+			if (machine)
+				*machine = i == 1;
 			ret = sceau_fail(err, ret, "trust bundle '%s' refused: %s", path, e.msg);
 			goto out;
 		}
@@ -542,8 +535,65 @@ enum sceau_err sceau_trust_open(const char *dir_or_bundle, struct sceau_trust **
 out:
 	sceau_trust_free(t);
 	free(buf);
-	free(path);
 	free(states[0]);
 	free(states[1]);
 	return ret;
+}
+
+enum sceau_err sceau_trust_open_default(struct sceau_trust **out, struct sceau_bundle_info *info,
+					char **opened, char *passed_over, struct sceau_error *err)
+{
+	struct sceau_error first = {0}, second = {0};
+	char *path = NULL, *sys = NULL;
+	int system = 0, machine = 0;
+	enum sceau_err ret;
+
+	if (info)
+		memset(info, 0, sizeof(*info));
+	if (opened)
+		*opened = NULL;
+	if (passed_over)
+		passed_over[0] = '\0';
+	if (!out)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no place for the trust store");
+	*out = NULL;
+	if ((ret = sceau_bundle_default(&path, &system, err)) != SCEAU_OK)
+		return ret;
+	if ((ret = open_path(path, out, info, &machine, &first)) == SCEAU_OK)
+		goto out;
+	/* The per-user bundle is older than one the machine accepted: the
+	 * system-wide bundle, when it opens, serves instead. */
+	if (ret == SCEAU_ERR_STATE && machine && !system && !env("SCEAU_TRUST") &&
+	    (sys = sceau_bundle_system_path()) && present(sys) &&
+	    open_path(sys, out, info, NULL, &second) == SCEAU_OK) {
+		if (passed_over)
+			snprintf(passed_over, SCEAU_ERROR_MSG_MAX, "%s", first.msg);
+		free(path);
+		path = sys;
+		sys = NULL;
+		ret = SCEAU_OK;
+		goto out;
+	}
+	ret = sceau_fail(err, ret, "%s", first.msg);
+out:
+	if (ret == SCEAU_OK && opened) {
+		*opened = path;
+		path = NULL;
+	}
+	free(path);
+	free(sys);
+	return ret;
+}
+
+enum sceau_err sceau_trust_open(const char *dir_or_bundle, struct sceau_trust **out,
+				struct sceau_bundle_info *info, struct sceau_error *err)
+{
+	if (info)
+		memset(info, 0, sizeof(*info));
+	if (!out)
+		return sceau_fail(err, SCEAU_ERR_INVALID, "no place for the trust store");
+	*out = NULL;
+	if (!dir_or_bundle)
+		return sceau_trust_open_default(out, info, NULL, NULL, err);
+	return open_path(dir_or_bundle, out, info, NULL, err);
 }
