@@ -537,17 +537,6 @@ START_TEST(test_verify_survives_allocation_failure)
 		FAULT(&p, rule, "verify", "--trust", "trust", "--at", TIME, "first.pdf");
 		ck_assert_msg(p.status != SAN_EXIT && p.status < 128, "%s: exit %d: %s", what,
 			      p.status, p.err);
-		/* Known, in record.c (the lead's): jansson reports a failed
-		 * allocation as a syntax error, so the embedded record reads as
-		 * "not valid JSON" and the verdict is invalid. Tighten this once
-		 * sceau_record_parse tells them apart (errno == ENOMEM). */
-		/* Likewise in pdfread (the lead's): libqpdf's std::bad_alloc reads
-		 * as a broken PDF, "cannot read the PDF: ... std::bad_alloc". */
-		if (p.status == 1 && (has(p.out, "not a valid record: request: not valid JSON") ||
-				      has(p.out, "std::bad_alloc"))) {
-			tu_proc_free(&p);
-			continue;
-		}
 		ck_assert_msg(p.status == 0 || p.status == 3 || !fired(),
 			      "%s: exit %d (a verdict from a failed allocation?): %s%s", what,
 			      p.status, p.out, p.err);

@@ -424,6 +424,18 @@ START_TEST(test_status_list_reaches_the_verifier)
 	SCEAU(&p, "status", "--signer", "signer", "--register", "reg.db", "--out", "body.status");
 	ck_assert_int_eq(p.status, 2);
 	tu_proc_free(&p);
+	/* --force replaces files, never a device or a pipe. */
+	ck_assert_int_eq(mkfifo("pipe", 0600), 0);
+	SCEAU(&p, "status", "--signer", "signer", "--register", "reg.db", "--out", "pipe",
+	      "--force");
+	ck_assert_int_eq(p.status, 2);
+	ck_assert_msg(strstr(p.err, "not a regular file"), "%s", p.err);
+	{
+		struct stat st;
+		ck_assert_int_eq(lstat("pipe", &st), 0);
+		ck_assert(S_ISFIFO(st.st_mode));
+	}
+	tu_proc_free(&p);
 
 	/* A trust directory with the list. */
 	ck_assert_int_eq(mkdir("t2", 0700), 0);

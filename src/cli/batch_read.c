@@ -2,6 +2,7 @@
  * made into an id and a record. Apart from issuing so that the fuzzer
  * (tests/fuzz/fuzz_batch.c) reads lines exactly as `sceau issue --batch`
  * does. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,13 @@ enum cli_line cli_batch_request(const char *line, size_t len, int too_long,
 	if (too_long)
 		REFUSE("longer than %zu bytes (a request is at most %zu)",
 		       (size_t)CLI_BATCH_LINE_MAX, (size_t)SCEAU_REQUEST_MAX);
-	if (!(j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je)))
+	errno = 0; /* jansson reports a failed allocation as a syntax error */
+	if (!(j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je)) && errno == ENOMEM) {
+		ret = CLI_LINE_FAILED;
+		snprintf(msg, msg_len, "out of memory");
+		goto out;
+	}
+	if (!j)
 		REFUSE("not valid JSON: %s (column %d)", je.text, je.column);
 	if (!json_is_object(j))
 		REFUSE("expected a JSON object (a request with an \"id\")");

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -104,6 +105,18 @@ int cli_write_atomic(const char *path, const void *data, size_t len, int force, 
 	if (!force && access(path, F_OK) == 0) {
 		cli_warn("'%s' exists (use --force to replace it)", path);
 		return EXIT_USAGE;
+	}
+	/* --force replaces a file, never a device, directory or pipe: a rename
+	 * over /dev/null would put a file in its place. */
+	{
+		struct stat st;
+		if (force && lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+		    !S_ISLNK(st.st_mode)) {
+			cli_warn("cannot write '%s': not a regular file (--force replaces files "
+				 "only)",
+				 path);
+			return EXIT_USAGE;
+		}
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {

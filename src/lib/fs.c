@@ -135,6 +135,13 @@ enum sceau_err sceau_fs_replace(const char *path, const void *data, size_t len, 
 	char *tmp = NULL, *dir = NULL;
 	int fd = -1;
 
+	struct stat st;
+
+	/* Replace a file, never a device, directory or pipe: a rename over
+	 * /dev/null would put a file in its place. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return sceau_fail(err, SCEAU_ERR_INVALID, "cannot replace '%s': not a regular file",
+				  path);
 	if (asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0 || !(dir = dir_of(path))) {
 		tmp = NULL;
 		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "cannot write '%s': out of memory", path);

@@ -116,6 +116,10 @@ static enum sceau_err qpdf_failed(struct rd *r)
 		return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: it is encrypted");
 	}
 	one_line(text, sizeof(text), e ? qpdf_get_error_full_text(r->q, e) : NULL);
+	/* libqpdf's C API catches std::bad_alloc and records it as an error:
+	 * the machine's fault, not the file's. */
+	if (strstr(text, "bad_alloc"))
+		return sceau_fail(r->err, SCEAU_ERR_NOMEM, "out of memory reading the PDF");
 	return sceau_fail(r->err, SCEAU_ERR_FORMAT, "cannot read the PDF: %s",
 			  text[0] ? text : "unknown error");
 }

@@ -1,6 +1,7 @@
 /* sceau — parsing a JSON request into a record, driven by the schema in
  * record_schema.c: unknown fields, missing fields, wrong types, bounds and
  * value checks, each reported with its JSON path. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,8 +299,13 @@ enum sceau_err sceau_record_parse(const char *text, size_t len, struct sceau_rec
 	if (len > SCEAU_REQUEST_MAX)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "request: larger than %zu bytes",
 				  SCEAU_REQUEST_MAX);
-	/* jansson refuses invalid UTF-8 and NUL escapes; duplicate keys too. */
+	/* jansson refuses invalid UTF-8 and NUL escapes; duplicate keys too.
+	 * It reports a failed allocation as a syntax error: malloc's errno
+	 * tells them apart (parsing does no I/O). */
+	errno = 0;
 	in = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!in && errno == ENOMEM)
+		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 	if (!in)
 		return sceau_fail(err, SCEAU_ERR_FORMAT,
 				  "request: not valid JSON: %s (line %d, column %d)", jerr.text,
