@@ -58,8 +58,10 @@ issue() { # count jobs
 
 verify() { # count: the first COUNT PDFs of the N issued with --jobs 1
 	local count=$1 ms min kb st
-	find "$tmp/out-$n-1" -name '*.pdf' | sort | head -n "$count" >"$tmp/list"
-	mapfile -t files <"$tmp/list"
+	local all files
+	# (no `| head`: under pipefail its early exit would fail the pipeline)
+	mapfile -t all < <(find "$tmp/out-$n-1" -name '*.pdf' | sort)
+	files=("${all[@]:0:$count}")
 	read -r ms min kb st < <("$runner" -o "$tmp/verify.log" "$sceau" verify \
 		--trust "$tmp/demo/trust" "${files[@]}")
 	if [ "$st" != 0 ]; then
