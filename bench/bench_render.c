@@ -4,28 +4,9 @@
  * in-process with one renderer, as `sceau issue` does, and prints the
  * median time per document, documents per second on one core, the PDF
  * size and the peak resident memory. Run: cmake --build build --target bench */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-
 #include <jansson.h>
 
-#include "sceau.h"
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+#include "bench_util.h"
 
 static struct sceau_record *load(const char *json)
 {
@@ -69,8 +50,9 @@ static char *with_lines(const char *path, int lines)
 	return s;
 }
 
-static void run(struct sceau_renderer *r, const char *name, const struct sceau_record *rec,
-		const char *qr, int n)
+/* Median time per document in ms. */
+static double run(struct sceau_renderer *r, const char *name, const struct sceau_record *rec,
+		  const char *qr, int n)
 {
 	struct sceau_render_info info = {"Intertek Maroc", qr, 1795000000, NULL};
 	struct sceau_error err = {0};
@@ -80,21 +62,23 @@ static void run(struct sceau_renderer *r, const char *name, const struct sceau_r
 
 	for (int i = 0; i < n; i++) {
 		unsigned char *pdf = NULL;
-		double a = now_ms();
+		double a = bench_now_ms();
 		if (sceau_render(r, rec, &info, &pdf, &len, &pages, &err) != SCEAU_OK) {
 			fprintf(stderr, "bench: %s\n", err.msg);
 			exit(3);
 		}
-		t[i] = now_ms() - a;
+		t[i] = bench_now_ms() - a;
 		total += t[i];
 		free(pdf);
 	}
-	qsort(t, (size_t)n, sizeof(double), cmp_d);
+	qsort(t, (size_t)n, sizeof(double), bench_cmp_d);
 	printf("%-22s %5d docs  median %7.2f ms  min %7.2f ms  %7.1f docs/s/core  %3u page%s  "
 	       "%6.1f KB\n",
 	       name, n, t[n / 2], t[0], 1000.0 * n / total, pages, pages == 1 ? " " : "s",
 	       (double)len / 1024);
+	total = t[n / 2];
 	free(t);
+	return total;
 }
 
 int main(int argc, char **argv)
@@ -106,9 +90,8 @@ int main(int argc, char **argv)
 	struct sceau_renderer *r = NULL;
 	struct sceau_error err = {0};
 	struct sceau_record *coc, *halal, *big;
-	struct rusage ru;
 	char *json;
-	double a;
+	double a, coc_ms;
 
 	/* a QR text of the example's real length (478 characters) */
 	memcpy(qr, "MA1:", 4);
@@ -127,7 +110,7 @@ int main(int argc, char **argv)
 	json = with_lines(path, 0);
 	halal = load(json);
 	free(json);
-	a = now_ms();
+	a = bench_now_ms();
 	if (sceau_renderer_new(templates, &r, &err) != SCEAU_OK ||
 	    sceau_renderer_prepare(r, SCEAU_PROGRAM_COC, &err) != SCEAU_OK ||
 	    sceau_renderer_prepare(r, SCEAU_PROGRAM_HALAL, &err) != SCEAU_OK) {
@@ -136,12 +119,14 @@ int main(int argc, char **argv)
 	}
 	printf("sceau %s render bench (templates '%s')\n", sceau_version(), templates);
 	printf("%-22s %.2f ms (templates parsed, 4 fonts opened)\n", "renderer setup",
-	       now_ms() - a);
-	run(r, "CoC example (5 lines)", coc, qr, n);
+	       bench_now_ms() - a);
+	coc_ms = run(r, "CoC example (5 lines)", coc, qr, n);
 	run(r, "Halal example", halal, qr, n);
 	run(r, "CoC 200 lines", big, qr, n / 10 > 0 ? n / 10 : 1);
-	getrusage(RUSAGE_SELF, &ru);
-	printf("%-22s %ld KB\n", "peak RSS", ru.ru_maxrss);
+	printf("%-22s %ld KB\n", "peak RSS", bench_peak_rss_kib());
+	bench_summary("render one CoC (unsigned), in-process", NULL, "<= 10 ms",
+		      coc_ms <= 10 ? "yes" : "no", "%.2f ms (%.0f/s per core)", coc_ms,
+		      1e3 / coc_ms);
 	sceau_renderer_free(r);
 	sceau_record_free(coc);
 	sceau_record_free(halal);

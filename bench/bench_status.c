@@ -15,77 +15,12 @@
  *   - peak resident memory of this process.
  * Usage: sceau_bench_status SCEAU_BINARY [ISSUED [LISTED]]
  *        (cmake --build build --target bench) */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "bench_util.h"
 
-#include "sceau.h"
-
-static double now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return v[n / 2];
-}
-
-static void die(const char *what, const struct sceau_error *err)
-{
-	fprintf(stderr, "bench: %s: %s\n", what, err ? err->msg : strerror(errno));
-	exit(3);
-}
-
+/* Runs argv with its output to /dev/null; exit status. */
 static int run(char *const argv[])
 {
-	pid_t pid = fork();
-	int st = 0;
-
-	if (pid < 0)
-		die("fork", NULL);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null < 0)
-			_exit(127);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0)
-		die("waitpid", NULL);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-/* Resident memory now, in KiB (Linux /proc/self/statm). */
-static long rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	long size = 0, res = 0;
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &size, &res) != 2)
-			res = 0;
-		fclose(f);
-	}
-	return res * (sysconf(_SC_PAGESIZE) / 1024);
+	return bench_run(argv, NULL);
 }
 
 static void number(char *buf, size_t len, long i)
@@ -99,7 +34,6 @@ int main(int argc, char **argv)
 	struct sceau_signer *s = NULL;
 	struct sceau_status *list = NULL;
 	struct sceau_status_entry *e;
-	struct rusage ru;
 	char dir[] = "/tmp/sceau-bench-status-XXXXXX", demo_dir[64], signer_dir[96], trust_dir[96];
 	long issued = argc > 2 ? atol(argv[2]) : 1000000, listed = argc > 3 ? atol(argv[3]) : 10000;
 	long step, queries;
@@ -114,9 +48,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (issued < 1 || listed < 1 || listed > issued || listed > SCEAU_STATUS_ENTRIES_MAX)
-		die("ISSUED and LISTED: 1 <= LISTED <= ISSUED", NULL);
+		bench_die("ISSUED and LISTED: 1 <= LISTED <= ISSUED", NULL);
 	if (!mkdtemp(dir))
-		die("mkdtemp", NULL);
+		bench_die("mkdtemp", NULL);
 	snprintf(demo_dir, sizeof(demo_dir), "%s/demo", dir);
 	snprintf(signer_dir, sizeof(signer_dir), "%s/signer", demo_dir);
 	snprintf(trust_dir, sizeof(trust_dir), "%s/trust", demo_dir);
@@ -124,22 +58,22 @@ int main(int argc, char **argv)
 		char *demo[] = {argv[1], "demo", "--dir", demo_dir, NULL};
 		char demo_list[160];
 		if (run(demo) != 0)
-			die("sceau demo failed", NULL);
+			bench_die("sceau demo failed", NULL);
 		/* The demo publishes a small list of its own: measure ours alone. */
 		snprintf(demo_list, sizeof(demo_list), "%s/demo-body.status", trust_dir);
 		unlink(demo_list);
 	}
 	if (sceau_signer_open(signer_dir, &s, &err) || sceau_signer_unlock(s, "demo", 4, &err))
-		die("signer", &err);
+		bench_die("signer", &err);
 
-	start_rss = rss_kib();
+	start_rss = bench_rss_kib();
 
 	/* Every step-th certificate is listed, in reverse order (the builder
 	 * sorts): 80% revoked, 15% suspended, 5% superseded by the next
 	 * number. */
 	step = issued / listed;
 	if (!(e = calloc((size_t)listed, sizeof(*e))))
-		die("calloc", NULL);
+		bench_die("calloc", NULL);
 	for (long i = 0; i < listed; i++) {
 		long k = (listed - 1 - i) * step, m = i % 20;
 		number(e[i].number, sizeof(e[i].number), k);
@@ -161,74 +95,74 @@ int main(int argc, char **argv)
 	for (int r = 0; r < reps; r++) {
 		sceau_status_free(list);
 		list = NULL;
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		if (sceau_status_build(e, (size_t)listed, 1, now, now + 7 * 86400, s->cert, s->key,
 				       &list, &err))
-			die("build", &err);
-		t[r] = now_ns() - t0;
+			bench_die("build", &err);
+		t[r] = bench_now_ns() - t0;
 	}
-	build_ms = median(t, reps) / 1e6;
+	build_ms = bench_median(t, reps) / 1e6;
 
 	/* ---- loading ---- */
 	for (int r = 0; r < reps; r++) {
 		struct sceau_status *d = NULL;
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		if (sceau_status_decode(list->raw, list->raw_len, &d, &err))
-			die("decode", &err);
-		t[r] = now_ns() - t0;
+			bench_die("decode", &err);
+		t[r] = bench_now_ns() - t0;
 		sceau_status_free(d);
 	}
-	decode_ms = median(t, reps) / 1e6;
+	decode_ms = bench_median(t, reps) / 1e6;
 	struct sceau_trust *trust = NULL;
 	for (int r = 0; r < reps; r++) {
 		sceau_trust_free(trust);
 		trust = NULL;
 		if (sceau_trust_load_dir(trust_dir, &trust, &err))
-			die("trust", &err);
-		t0 = now_ns();
+			bench_die("trust", &err);
+		t0 = bench_now_ns();
 		if (sceau_trust_add_status(trust, list->raw, list->raw_len, &err))
-			die("add status", &err);
-		t[r] = now_ns() - t0;
+			bench_die("add status", &err);
+		t[r] = bench_now_ns() - t0;
 	}
-	load_ms = median(t, reps) / 1e6;
+	load_ms = bench_median(t, reps) / 1e6;
 
-	load_rss = rss_kib();
+	load_rss = bench_rss_kib();
 
 	/* ---- look-ups: the listed numbers (hits), and up to 100,000 others
 	 * (misses), formatted beforehand, each batch timed whole ---- */
 	const struct sceau_status *held = sceau_trust_status_for(trust, s->name);
 	if (!held)
-		die("the store holds no list of the demo body", NULL);
+		bench_die("the store holds no list of the demo body", NULL);
 	long nmiss = issued - listed < 100000 ? issued - listed : 100000, m = 0;
 	char(*hit)[SCEAU_NUMBER_MAX] = calloc((size_t)listed, SCEAU_NUMBER_MAX);
 	char(*miss)[SCEAU_NUMBER_MAX] = calloc((size_t)(nmiss ? nmiss : 1), SCEAU_NUMBER_MAX);
 	if (!hit || !miss)
-		die("calloc", NULL);
+		bench_die("calloc", NULL);
 	for (long i = 0; i < listed; i++)
 		memcpy(hit[i], e[i].number, SCEAU_NUMBER_MAX);
 	for (long k = 0; m < nmiss && k < issued; k++)
 		if (k % step != 0 || k / step >= listed)
 			number(miss[m++], SCEAU_NUMBER_MAX, k);
 	for (int r = 0; r < reps; r++) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (long i = 0; i < listed; i++)
 			found += sceau_status_find(held, hit[i]) != NULL;
-		t[r] = (now_ns() - t0) / (double)listed;
+		t[r] = (bench_now_ns() - t0) / (double)listed;
 	}
-	hit_ns = median(t, reps);
+	hit_ns = bench_median(t, reps);
 	if (found != (size_t)listed * (size_t)reps)
-		die("look-ups missed listed numbers", NULL);
+		bench_die("look-ups missed listed numbers", NULL);
 	for (int r = 0; r < reps; r++) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (long i = 0; i < nmiss; i++)
 			found += sceau_status_find(held, miss[i]) != NULL;
-		t[r] = (now_ns() - t0) / (double)(nmiss ? nmiss : 1);
+		t[r] = (bench_now_ns() - t0) / (double)(nmiss ? nmiss : 1);
 	}
-	miss_ns = median(t, reps);
+	miss_ns = bench_median(t, reps);
 	if (found != (size_t)listed * (size_t)reps)
-		die("look-ups found numbers that are not listed", NULL);
+		bench_die("look-ups found numbers that are not listed", NULL);
 	queries = listed + nmiss;
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (long i = 0; i < queries; i++) {
 		struct sceau_verdict v = {SCEAU_VERDICT_VALID, "", ""};
 		struct sceau_doc_status st;
@@ -236,21 +170,20 @@ int main(int argc, char **argv)
 				       &st, &v);
 		found += st.state != SCEAU_DOC_GOOD;
 	}
-	doc_ns = (now_ns() - t0) / (double)queries;
+	doc_ns = (bench_now_ns() - t0) / (double)queries;
 	free(hit);
 	free(miss);
 
-	getrusage(RUSAGE_SELF, &ru);
 	/* last: libcbor's tree would weigh on the peak */
 	for (int r = 0; r < reps; r++) {
 		struct sceau_cose *c = NULL;
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		if (sceau_cose_decode(list->raw, list->raw_len, &c, &err))
-			die("cose decode", &err);
-		t[r] = now_ns() - t0;
+			bench_die("cose decode", &err);
+		t[r] = bench_now_ns() - t0;
 		sceau_cose_free(c);
 	}
-	cose_ms = median(t, reps) / 1e6;
+	cose_ms = bench_median(t, reps) / 1e6;
 	printf("sceau document status list (%s; %ld issued, %ld listed; medians of %d runs)\n",
 	       SCEAU_VERSION_STRING, issued, listed, reps);
 	printf("  list file             %zu bytes (%.1f bytes per entry; %s 1 MB)\n", list->raw_len,
@@ -268,7 +201,15 @@ int main(int argc, char **argv)
 	       doc_ns);
 	printf("  memory                RSS %ld KiB with the signer open, %ld KiB with the list "
 	       "built and loaded into a trust store (+%ld KiB); peak %ld KiB (the key's scrypt)\n",
-	       start_rss, load_rss, load_rss - start_rss, ru.ru_maxrss);
+	       start_rss, load_rss, load_rss - start_rss, bench_peak_rss_kib());
+	{
+		char what[96];
+		snprintf(what, sizeof(what), "status list of %ld: size / load / status check",
+			 listed);
+		bench_summary(what, NULL, "< 1 MB", list->raw_len < 1000000 ? "yes" : "no",
+			      "%.0f KB / %.2f ms / %.0f ns", list->raw_len / 1024.0, load_ms,
+			      doc_ns);
+	}
 
 	sceau_trust_free(trust);
 	sceau_status_free(list);

@@ -9,6 +9,7 @@
 #include <hb-subset.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_encoder.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 
@@ -172,6 +173,44 @@ static void put32(unsigned char *p, uint32_t v)
 static uint32_t get32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* HPDF_GetFont(pdf, name, "UTF-8") for a font whose cmap maps only the
+ * codes TEXT_CODE_FIRST .. TEXT_CODE_FIRST + n - 1. For a font on its
+ * UTF-8 encoder libharu looks up the glyph and width of all 65,536 codes
+ * (CIDFontType2_New), which dominated rendering; for a font on a CMap
+ * encoder only the codes the encoder maps. So while the font is made, the
+ * UTF-8 encoder maps our codes alone, as a CMap encoder would (one more
+ * than drawn: libharu's width loop stops before the highest code), and
+ * then gets its own map and functions back: the PDF is the same, byte for
+ * byte. (The UTF-8 encoder keeps its parse state in cid_map[0], so the
+ * whole map is saved and restored.) */
+static HPDF_Font font_for_codes(HPDF_Doc pdf, const char *name, size_t n)
+{
+	HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+	HPDF_CMapEncoderAttr a;
+	HPDF_Encoder_ToUnicode_Func to_unicode;
+	HPDF_UINT16(*saved)[256] = NULL;
+	HPDF_Font font;
+
+	if (!enc || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE || !enc->attr ||
+	    TEXT_CODE_FIRST + n > 0xFFFF ||
+	    !(saved = malloc(sizeof(((HPDF_CMapEncoderAttr)0)->cid_map))))
+		return HPDF_GetFont(pdf, name, "UTF-8");
+	a = (HPDF_CMapEncoderAttr)enc->attr;
+	memcpy(saved, a->cid_map, sizeof(a->cid_map));
+	memset(a->cid_map, 0, sizeof(a->cid_map));
+	for (size_t c = TEXT_CODE_FIRST; c <= TEXT_CODE_FIRST + n; c++) {
+		a->cid_map[c >> 8][c & 0xFF] = (HPDF_UINT16)c;
+		a->unicode_map[c >> 8][c & 0xFF] = (HPDF_UNICODE)c;
+	}
+	to_unicode = enc->to_unicode_fn;
+	enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+	font = HPDF_GetFont(pdf, name, "UTF-8");
+	enc->to_unicode_fn = to_unicode;
+	memcpy(a->cid_map, saved, sizeof(a->cid_map));
+	free(saved);
+	return font;
 }
 
 /* The subset font again, with a cmap that maps the document's own codes
@@ -366,7 +405,7 @@ static enum sceau_err embed_one(HPDF_Doc pdf, const struct sceau_fonts *f,
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "libharu refused font '%s'", name);
 		goto out;
 	}
-	font = HPDF_GetFont(pdf, name, "UTF-8");
+	font = font_for_codes(pdf, name, use->n[r]);
 	if (!font) {
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "libharu cannot use font '%s'", name);
 		goto out;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <qrencode.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 
 #include "pdfdoc_int.h"
 
@@ -65,11 +66,77 @@ out:
 	return ret;
 }
 
+/* Runs of dark modules as `x y w 1 re` lines, written straight to the
+ * page's content stream: the bytes HPDF_Page_Rectangle writes for whole
+ * numbers, without its 512-byte buffer cleared for each of the ~1,300
+ * rectangles of a version 13 symbol. The first rectangle goes through
+ * HPDF_Page_Rectangle, which puts the page in path mode for the fill. */
+struct qr_runs {
+	HPDF_Page page;
+	char buf[4096];
+	size_t len;
+	int n;
+	HPDF_STATUS st;
+};
+
+static char *put_uint(char *p, unsigned v)
+{
+	char tmp[12];
+	int k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		*p++ = tmp[--k];
+	return p;
+}
+
+static void qr_runs_flush(struct qr_runs *q)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)q->page->attr;
+
+	if (q->st == HPDF_OK && q->len &&
+	    HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)q->buf, (HPDF_UINT)q->len) !=
+		    HPDF_OK)
+		q->st = HPDF_Error_GetCode(q->page->error) ? HPDF_Error_GetCode(q->page->error)
+							   : HPDF_FAILD_TO_ALLOC_MEM;
+	q->len = 0;
+}
+
+static void qr_run(struct qr_runs *q, int x, int y, int w)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)q->page->attr;
+	char *p;
+
+	if (q->st != HPDF_OK)
+		return;
+	if (q->n++ == 0) {
+		q->st = HPDF_Page_Rectangle(q->page, x, y, w, 1);
+		return;
+	}
+	if (q->len + 64 > sizeof(q->buf))
+		qr_runs_flush(q);
+	p = q->buf + q->len;
+	p = put_uint(p, (unsigned)x);
+	*p++ = ' ';
+	p = put_uint(p, (unsigned)y);
+	*p++ = ' ';
+	p = put_uint(p, (unsigned)w);
+	memcpy(p, " 1 re\n", 6);
+	q->len = (size_t)(p + 6 - q->buf);
+	attr->cur_pos.x = (HPDF_REAL)x;
+	attr->cur_pos.y = (HPDF_REAL)y;
+	attr->str_pos = attr->cur_pos;
+}
+
 /* The dark modules, in module units from the symbol's lower-left corner
  * (quiet zone included): one rectangle per run of a row, one fill. */
 static HPDF_STATUS qr_draw(HPDF_Page page, const QRcode *qr, double x, double y, double module)
 {
 	const int n = qr->width, side = n + 2 * SCEAU_PDF_QR_QUIET;
+	struct qr_runs q = {.page = page, .st = HPDF_OK};
 	HPDF_STATUS st;
 
 	st = HPDF_Page_GSave(page);
@@ -99,9 +166,13 @@ static HPDF_STATUS qr_draw(HPDF_Page page, const QRcode *qr, double x, double y,
 			start = c;
 			while (c < n && (row[c] & 1))
 				c++;
-			st = HPDF_Page_Rectangle(page, SCEAU_PDF_QR_QUIET + start, yy, c - start,
-						 1);
+			qr_run(&q, SCEAU_PDF_QR_QUIET + start, yy, c - start);
+			st = q.st;
 		}
+	}
+	if (st == HPDF_OK) {
+		qr_runs_flush(&q);
+		st = q.st;
 	}
 	if (st == HPDF_OK)
 		st = HPDF_Page_Fill(page);

@@ -6,6 +6,8 @@
  * a callback (their default is to print and exit, or abort), its size is
  * judged from the header before any pixel buffer is allocated, and libjpeg
  * is held to a memory and a scan budget. */
+#include <dlfcn.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -267,6 +269,74 @@ out:
 	return ret;
 }
 
+/* ---- zbar, loaded when first needed --------------------------------------- */
+
+/* zbar is opened when a picture is first scanned, not when a program using
+ * libsceau starts: it brings some twenty libraries (X11, D-Bus, systemd,
+ * v4l, gcrypt) that every command paid for in the dynamic loader, a fifth
+ * of `sceau verify`'s start-up. */
+static struct {
+	void *h;
+	zbar_image_scanner_t *(*image_scanner_create)(void);
+	zbar_image_t *(*image_create)(void);
+	int (*image_scanner_set_config)(zbar_image_scanner_t *, zbar_symbol_type_t, zbar_config_t,
+					int);
+	void (*image_set_format)(zbar_image_t *, unsigned long);
+	void (*image_set_size)(zbar_image_t *, unsigned, unsigned);
+	void (*image_set_data)(zbar_image_t *, const void *, unsigned long,
+			       zbar_image_cleanup_handler_t *);
+	int (*scan_image)(zbar_image_scanner_t *, zbar_image_t *);
+	const zbar_symbol_t *(*image_first_symbol)(const zbar_image_t *);
+	const zbar_symbol_t *(*symbol_next)(const zbar_symbol_t *);
+	const char *(*symbol_get_data)(const zbar_symbol_t *);
+	unsigned int (*symbol_get_data_length)(const zbar_symbol_t *);
+	zbar_symbol_type_t (*symbol_get_type)(const zbar_symbol_t *);
+	unsigned (*symbol_get_loc_size)(const zbar_symbol_t *);
+	int (*symbol_get_loc_x)(const zbar_symbol_t *, unsigned);
+	int (*symbol_get_loc_y)(const zbar_symbol_t *, unsigned);
+	void (*image_destroy)(zbar_image_t *);
+	void (*image_scanner_destroy)(zbar_image_scanner_t *);
+	char error[160];
+} zb;
+static pthread_once_t zb_once = PTHREAD_ONCE_INIT;
+
+static void zb_load(void)
+{
+	const char *e;
+	void *h = dlopen("libzbar.so.0", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		goto fail;
+#define ZB_SYM(name)                                                                               \
+	if (!(*(void **)&zb.name = dlsym(h, "zbar_" #name)))                                       \
+		goto fail;
+	ZB_SYM(image_scanner_create)
+	ZB_SYM(image_create)
+	ZB_SYM(image_scanner_set_config)
+	ZB_SYM(image_set_format)
+	ZB_SYM(image_set_size)
+	ZB_SYM(image_set_data)
+	ZB_SYM(scan_image)
+	ZB_SYM(image_first_symbol)
+	ZB_SYM(symbol_next)
+	ZB_SYM(symbol_get_data)
+	ZB_SYM(symbol_get_data_length)
+	ZB_SYM(symbol_get_type)
+	ZB_SYM(symbol_get_loc_size)
+	ZB_SYM(symbol_get_loc_x)
+	ZB_SYM(symbol_get_loc_y)
+	ZB_SYM(image_destroy)
+	ZB_SYM(image_scanner_destroy)
+#undef ZB_SYM
+	zb.h = h;
+	return;
+fail:
+	e = dlerror();
+	snprintf(zb.error, sizeof(zb.error), "%s", e ? e : "libzbar.so.0 not found");
+	if (h)
+		dlclose(h);
+}
+
 /* ---- zbar --------------------------------------------------------------- */
 
 /* Text a person or a verifier can use: valid UTF-8 without control
@@ -321,11 +391,11 @@ static int found_cmp(const void *a, const void *b)
 
 static void corner(const zbar_symbol_t *sym, long *y, long *x)
 {
-	unsigned n = zbar_symbol_get_loc_size(sym);
+	unsigned n = zb.symbol_get_loc_size(sym);
 
 	*y = *x = 0;
 	for (unsigned i = 0; i < n; i++) {
-		long px = zbar_symbol_get_loc_x(sym, i), py = zbar_symbol_get_loc_y(sym, i);
+		long px = zb.symbol_get_loc_x(sym, i), py = zb.symbol_get_loc_y(sym, i);
 		if (i == 0 || py < *y)
 			*y = py;
 		if (i == 0 || px < *x)
@@ -343,26 +413,30 @@ static enum sceau_err scan(const struct grey *g, const char *path, const char *w
 	char **out = NULL;
 	enum sceau_err ret;
 
-	if (!(sc = zbar_image_scanner_create()) || !(img = zbar_image_create()))
+	pthread_once(&zb_once, zb_load);
+	if (!zb.h)
+		return sceau_fail(err, SCEAU_ERR_INTERNAL,
+				  "cannot scan image '%s': cannot load zbar (%s)", path, zb.error);
+	if (!(sc = zb.image_scanner_create()) || !(img = zb.image_create()))
 		goto nomem;
 	/* QR alone: a stray barcode on a label is not a certificate. Binary
 	 * mode: the bytes as encoded, not converted to UTF-8 from a guess. */
-	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
-	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-	zbar_image_set_size(img, (unsigned)g->w, (unsigned)g->h);
+	zb.image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
+	zb.image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	zb.image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+	zb.image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+	zb.image_set_size(img, (unsigned)g->w, (unsigned)g->h);
 	/* No cleanup handler: the pixels stay ours. */
-	zbar_image_set_data(img, g->px, g->w * g->h, NULL);
-	if (zbar_scan_image(sc, img) < 0) {
+	zb.image_set_data(img, g->px, g->w * g->h, NULL);
+	if (zb.scan_image(sc, img) < 0) {
 		ret = sceau_fail(err, SCEAU_ERR_INTERNAL, "cannot scan image '%s'", path);
 		goto out;
 	}
-	for (const zbar_symbol_t *s = zbar_image_first_symbol(img); s; s = zbar_symbol_next(s)) {
-		const char *data = zbar_symbol_get_data(s);
-		size_t len = zbar_symbol_get_data_length(s), i;
+	for (const zbar_symbol_t *s = zb.image_first_symbol(img); s; s = zb.symbol_next(s)) {
+		const char *data = zb.symbol_get_data(s);
+		size_t len = zb.symbol_get_data_length(s), i;
 
-		if (zbar_symbol_get_type(s) != ZBAR_QRCODE)
+		if (zb.symbol_get_type(s) != ZBAR_QRCODE)
 			continue;
 		if (!data || !is_text((const unsigned char *)data, len)) {
 			binary++;
@@ -417,8 +491,8 @@ out:
 	for (size_t i = 0; i < nf; i++)
 		free(f[i].text);
 	free(f);
-	zbar_image_destroy(img);
-	zbar_image_scanner_destroy(sc);
+	zb.image_destroy(img);
+	zb.image_scanner_destroy(sc);
 	return ret;
 }
 

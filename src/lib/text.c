@@ -413,33 +413,54 @@ static enum sceau_err wrap_para(const struct sceau_fonts *f, const char *s, size
 				int bold, double size, double max, struct text_span **v, size_t *n,
 				size_t *cap, struct sceau_error *err)
 {
-	size_t end = p + len, start = p;
-	enum sceau_err ret;
+	size_t end = p + len, start = p, *sp = NULL, nsp, capsp = 0;
+	enum sceau_err ret = SCEAU_OK;
 
 	if (len == 0)
 		return push_span(v, n, cap, p, 0, err);
 	while (start < end) {
-		size_t best = 0, i = start;
+		size_t best = 0, i;
 		double w;
 
 		/* the whole rest fits? */
 		ret = sceau_text_width(f, s + start, end - start, bold, size, &w, err);
 		if (ret)
-			return ret;
-		if (w <= max)
-			return push_span(v, n, cap, start, end - start, err);
-		/* longest prefix ending before a space that fits */
-		while (i < end) {
-			if (s[i] == ' ' && i > start) {
-				ret = sceau_text_width(f, s + start, i - start, bold, size, &w,
-						       err);
-				if (ret)
-					return ret;
-				if (w > max)
-					break;
-				best = i;
+			goto out;
+		if (w <= max) {
+			ret = push_span(v, n, cap, start, end - start, err);
+			goto out;
+		}
+		/* longest prefix ending before a space that fits: a prefix's
+		 * width is the sum of its characters' advances, so it grows
+		 * with the prefix, and a binary search over the spaces finds
+		 * what trying each in turn would (in log2 of the shapings) */
+		nsp = 0;
+		for (i = start + 1; i < end; i++)
+			if (s[i] == ' ') {
+				if (nsp == capsp) {
+					size_t c = capsp ? capsp * 2 : 32;
+					size_t *nv = realloc(sp, c * sizeof(*nv));
+					if (!nv) {
+						ret = sceau_fail(err, SCEAU_ERR_NOMEM,
+								 "out of memory");
+						goto out;
+					}
+					sp = nv;
+					capsp = c;
+				}
+				sp[nsp++] = i;
 			}
-			i++;
+		for (size_t lo = 0, hi = nsp; lo < hi;) {
+			size_t mid = lo + (hi - lo) / 2;
+			ret = sceau_text_width(f, s + start, sp[mid] - start, bold, size, &w, err);
+			if (ret)
+				goto out;
+			if (w > max) {
+				hi = mid;
+			} else {
+				best = sp[mid];
+				lo = mid + 1;
+			}
 		}
 		if (best == 0) {
 			/* a word wider than the box: cut it between characters */
@@ -451,7 +472,7 @@ static enum sceau_err wrap_para(const struct sceau_fonts *f, const char *s, size
 				ret = sceau_text_width(f, s + start, k - start, bold, size, &w,
 						       err);
 				if (ret)
-					return ret;
+					goto out;
 				if (w > max)
 					break;
 				best = k;
@@ -467,12 +488,14 @@ static enum sceau_err wrap_para(const struct sceau_fonts *f, const char *s, size
 		}
 		ret = push_span(v, n, cap, start, best - start, err);
 		if (ret)
-			return ret;
+			goto out;
 		start = best;
 		while (start < end && s[start] == ' ')
 			start++;
 	}
-	return SCEAU_OK;
+out:
+	free(sp);
+	return ret;
 }
 
 enum sceau_err sceau_text_wrap(const struct sceau_fonts *f, const char *s, int bold, double size,

@@ -130,17 +130,39 @@ enum sceau_err sceau_trust_add_crl(struct sceau_trust *t, X509_CRL *crl, struct 
 	return SCEAU_OK;
 }
 
+/* Has `crl` been found signed by `root` before? If not, check and
+ * remember (at most SCEAU_TRUST_MEMO CRLs; beyond, checked each time). */
+static int crl_checked(const struct sceau_trust *ct, X509_CRL *crl, X509 *root)
+{
+	/* the store is logically const: the memo only remembers */
+	struct sceau_trust *t = (struct sceau_trust *)ct;
+	int ok = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->ncrl_ok && !ok; i++)
+		ok = t->crl_ok[i].crl == crl && t->crl_ok[i].root == root;
+	pthread_mutex_unlock(&t->lock);
+	if (ok || !sceau_crl_by_root(crl, root))
+		return ok;
+	pthread_mutex_lock(&t->lock);
+	if (t->ncrl_ok < SCEAU_TRUST_MEMO) {
+		t->crl_ok[t->ncrl_ok].crl = crl;
+		t->crl_ok[t->ncrl_ok++].root = root;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return 1;
+}
+
 X509_CRL *sceau_trust_crl_for(const struct sceau_trust *t, X509 *root)
 {
 	X509_CRL *best = NULL;
 	long best_n = -2;
-	EVP_PKEY *pub = X509_get0_pubkey(root);
 
-	for (size_t i = 0; pub && i < t->ncrls; i++) {
+	for (size_t i = 0; X509_get0_pubkey(root) && i < t->ncrls; i++) {
 		X509_CRL *c = t->crls[i];
 		long n;
 		if (X509_NAME_cmp(X509_CRL_get_issuer(c), X509_get_subject_name(root)) != 0 ||
-		    X509_CRL_verify(c, pub) != 1)
+		    !crl_checked(t, c, root))
 			continue;
 		n = sceau_crl_number(c);
 		if (n > best_n) {
@@ -307,26 +329,6 @@ static enum sceau_err memo_for(const struct sceau_trust *ct, X509 *cert, X509 *r
 	}
 	pthread_mutex_unlock(&t->lock);
 	return SCEAU_OK;
-}
-
-/* Has `crl` been found signed by `root` before? If not, check and
- * remember. */
-static int crl_checked(const struct sceau_trust *ct, X509_CRL *crl, X509 *root)
-{
-	struct sceau_trust *t = (struct sceau_trust *)ct;
-	int ok = 0;
-
-	pthread_mutex_lock(&t->lock);
-	for (size_t i = 0; i < t->ncrl_ok && !ok; i++)
-		ok = t->crl_ok[i] == crl;
-	pthread_mutex_unlock(&t->lock);
-	if (ok || !sceau_crl_by_root(crl, root))
-		return ok;
-	pthread_mutex_lock(&t->lock);
-	if (t->ncrl_ok < SCEAU_TRUST_MEMO)
-		t->crl_ok[t->ncrl_ok++] = crl;
-	pthread_mutex_unlock(&t->lock);
-	return 1;
 }
 
 enum sceau_err sceau_trust_judge(const struct sceau_trust *t, X509 *cert, enum sceau_program type,

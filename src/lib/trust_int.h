@@ -23,6 +23,12 @@ struct sceau_trust_memo {
 };
 #define SCEAU_TRUST_MEMO 32
 
+/* A CRL found signed by a root. */
+struct sceau_trust_crl_ok {
+	const X509_CRL *crl;
+	const X509 *root;
+};
+
 struct sceau_trust {
 	X509 **roots;
 	size_t nroots, caproots;
@@ -36,7 +42,7 @@ struct sceau_trust {
 	pthread_mutex_t lock;
 	struct sceau_trust_memo memo[SCEAU_TRUST_MEMO];
 	size_t nmemo, next_memo;
-	const X509_CRL *crl_ok[SCEAU_TRUST_MEMO];
+	struct sceau_trust_crl_ok crl_ok[SCEAU_TRUST_MEMO];
 	size_t ncrl_ok;
 	/* Document status lists, one per body (the highest sequence), each
 	 * verified when added. */
@@ -44,7 +50,8 @@ struct sceau_trust {
 	size_t nstatus, capstatus;
 };
 
-/* The newest CRL issued and signed by `root` (highest CRL number), or NULL. */
+/* The newest CRL issued and signed by `root` (highest CRL number), or NULL.
+ * A CRL's signature is checked once per store and root, then remembered. */
 X509_CRL *sceau_trust_crl_for(const struct sceau_trust *t, X509 *root);
 
 /* Judge signer certificate `cert` for `program` at `at` against the
