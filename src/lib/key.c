@@ -14,6 +14,17 @@
 
 #include "internal.h"
 
+/* A test build may make its keys cheap to derive (-DSCEAU_TEST_CHEAP_KDF=ON,
+ * for the suite under valgrind, where each scrypt costs seconds). Keys a
+ * cheap build makes are weak: such a build is never to be installed. */
+#ifdef SCEAU_TEST_CHEAP_KDF
+#define KEY_SCRYPT_N 1024
+#define KEY_SCRYPT_P 1
+#else
+#define KEY_SCRYPT_N SCEAU_SCRYPT_N
+#define KEY_SCRYPT_P SCEAU_SCRYPT_P
+#endif
+
 enum sceau_err sceau_key_generate(EVP_PKEY **out, struct sceau_error *err)
 {
 	*out = EVP_EC_gen("P-256");
@@ -41,7 +52,7 @@ enum sceau_err sceau_key_to_pem(EVP_PKEY *key, const char *pass, size_t pass_len
 	}
 	if (!(p8 = EVP_PKEY2PKCS8(key)) ||
 	    !(pbe = PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), salt, sizeof(salt), NULL,
-					  SCEAU_SCRYPT_N, SCEAU_SCRYPT_R, SCEAU_SCRYPT_P))) {
+					  KEY_SCRYPT_N, SCEAU_SCRYPT_R, KEY_SCRYPT_P))) {
 		ret = sceau_fail_ssl(err, SCEAU_ERR_CRYPTO, "cannot prepare key encryption");
 		goto out;
 	}
