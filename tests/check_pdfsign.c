@@ -101,6 +101,14 @@ static void byterange(const unsigned char *pdf, size_t len, size_t r[4])
 
 /* Write the signed ranges and the /Contents DER of pdf into work;
  * *ranges and *der are their paths (caller frees). */
+static int hexval(unsigned char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
 static void split(const unsigned char *pdf, size_t len, char **ranges, char **der)
 {
 	size_t r[4], n;
@@ -114,10 +122,12 @@ static void split(const unsigned char *pdf, size_t len, char **ranges, char **de
 	bin = malloc(n);
 	cat = malloc(r[1] + r[3]);
 	ck_assert(bin && cat);
+	/* By hand: sscanf would take the strlen of the rest of the PDF, which
+	 * has no NUL (valgrind saw it read past the end). */
 	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		ck_assert_int_eq(sscanf((const char *)pdf + r[1] + 1 + 2 * i, "%2x", &v), 1);
-		bin[i] = (unsigned char)v;
+		int hi = hexval(pdf[r[1] + 1 + 2 * i]), lo = hexval(pdf[r[1] + 2 + 2 * i]);
+		ck_assert(hi >= 0 && lo >= 0);
+		bin[i] = (unsigned char)(hi << 4 | lo);
 	}
 	memcpy(cat, pdf, r[1]);
 	memcpy(cat + r[1], pdf + r[2], r[3]);
