@@ -583,7 +583,10 @@ START_TEST(test_contents_room_fits_every_signature_length)
 		n = (r[2] - r[1] - 2) / 2;
 		/* 30 82 hh ll: the DER's length, then zeros to the end. */
 		ck_assert(memcmp(hex, "3082", 4) == 0);
-		ck_assert_int_eq(sscanf((const char *)hex + 4, "%2x%2x", &hi, &lo), 2);
+		hi = (unsigned)(hexval(hex[4]) << 4 | hexval(hex[5]));
+		lo = (unsigned)(hexval(hex[6]) << 4 | hexval(hex[7]));
+		ck_assert(hexval(hex[4]) >= 0 && hexval(hex[5]) >= 0 && hexval(hex[6]) >= 0 &&
+			  hexval(hex[7]) >= 0);
 		used = 4 + (hi << 8 | lo);
 		ck_assert_uint_le(used, n);
 		ck_assert_uint_le(n - used, 8);
