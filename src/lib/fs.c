@@ -134,7 +134,6 @@ enum sceau_err sceau_fs_replace(const char *path, const void *data, size_t len, 
 	enum sceau_err ret = SCEAU_ERR_IO;
 	char *tmp = NULL, *dir = NULL;
 	int fd = -1;
-
 	struct stat st;
 
 	/* Replace a file, never a device, directory or pipe: a rename over
