@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -866,6 +867,76 @@ START_TEST(test_status_trust_dir_loads_status_files_after_certificates)
 }
 END_TEST
 
+/* The body whose key was revoked goes on with a new one: its old list,
+ * signed by the revoked key, is outdated by the new key's later list
+ * (ignored, in any order), and refused without one. */
+START_TEST(test_status_list_by_a_revoked_signer_is_outdated_by_a_later_one)
+{
+	char *root = tu_path(tmp, "root"), *dir = make_trust_dir("rotated");
+	char *old_path = tu_path(dir, "0-old.status"), *next_path = tu_path(dir, "z-next.status");
+	char *late_path = tu_path(dir, "1-late.status");
+	struct sceau_signer *renewed = open_signer(root, "renewed", "Revoked Body");
+	struct sceau_status_entry e =
+		entry(NUMBER, SCEAU_DOC_REVOKED, SCEAU_DOCR_FRAUD, t_list, NULL);
+	struct sceau_status *old = build(revoked, NULL, 0, 4, t_list, t_list + WEEK);
+	struct sceau_status *late = build(revoked, NULL, 0, 9, t_list + DAY, t_list + WEEK);
+	struct sceau_status *next = build(renewed, &e, 1, 5, t_list + DAY, t_list + WEEK);
+	struct sceau_trust *t = load_trust();
+	struct sceau_error err = {0};
+
+	/* the store: refused alone, ignored after the later list */
+	ck_assert_int_eq(sceau_trust_add_cert(t, renewed->cert, &err), SCEAU_OK);
+	ck_assert_int_eq(sceau_trust_add_status(t, old->raw, old->raw_len, &err),
+			 SCEAU_ERR_MISMATCH);
+	ck_assert_msg(strstr(err.msg, "revoked") != NULL, "%s", err.msg);
+	ck_assert_ptr_null(sceau_trust_status_for(t, "Revoked Body"));
+	add_ok(t, next);
+	add_ok(t, old);
+	ck_assert_uint_eq(sceau_trust_status_for(t, "Revoked Body")->sequence, 5);
+	/* the revoked key cannot outbid the new one */
+	ck_assert_int_eq(sceau_trust_add_status(t, late->raw, late->raw_len, &err),
+			 SCEAU_ERR_MISMATCH);
+	ck_assert_msg(strstr(err.msg, "revoked") != NULL, "%s", err.msg);
+	ck_assert_uint_eq(sceau_trust_status_for(t, "Revoked Body")->sequence, 5);
+	ck_assert_ptr_nonnull(sceau_status_find(sceau_trust_status_for(t, "Revoked Body"), NUMBER));
+	sceau_trust_free(t);
+	t = NULL;
+
+	/* a directory: the old list sorts before the new one */
+	copy_in(dir, "renewed/signer.crt", "renewed.crt");
+	tu_write(old_path, (const char *)old->raw, old->raw_len);
+	tu_write(next_path, (const char *)next->raw, next->raw_len);
+	ck_assert_msg(sceau_trust_load_dir(dir, &t, &err) == SCEAU_OK, "%s", err.msg);
+	ck_assert_uint_eq(sceau_trust_status_for(t, "Revoked Body")->sequence, 5);
+	sceau_trust_free(t);
+	t = NULL;
+	/* with a higher sequence by the revoked key: refused */
+	tu_write(late_path, (const char *)late->raw, late->raw_len);
+	ck_assert_int_eq(sceau_trust_load_dir(dir, &t, &err), SCEAU_ERR_MISMATCH);
+	ck_assert_ptr_null(t);
+	ck_assert_msg(strstr(err.msg, "1-late.status") != NULL && strstr(err.msg, "revoked"), "%s",
+		      err.msg);
+	ck_assert_int_eq(unlink(late_path), 0);
+	/* without the new list: refused, naming the file */
+	ck_assert_int_eq(unlink(next_path), 0);
+	ck_assert_int_eq(sceau_trust_load_dir(dir, &t, &err), SCEAU_ERR_MISMATCH);
+	ck_assert_ptr_null(t);
+	ck_assert_msg(strstr(err.msg, "0-old.status") != NULL && strstr(err.msg, "revoked"), "%s",
+		      err.msg);
+
+	sceau_signer_close(renewed);
+	sceau_status_free(old);
+	sceau_status_free(late);
+	sceau_status_free(next);
+	tu_rmrf(dir);
+	free(old_path);
+	free(next_path);
+	free(late_path);
+	free(dir);
+	free(root);
+}
+END_TEST
+
 /* ---- verifying QR codes ------------------------------------------------------------ */
 
 START_TEST(test_status_qr_of_a_revoked_document_is_revoked)
@@ -1197,6 +1268,7 @@ TU_MAIN_ONCE("status", setup_once, teardown_once, NULL, NULL,
 	     test_status_rejects_other_shapes, test_status_higher_sequence_wins,
 	     test_status_same_sequence_with_other_contents_is_refused,
 	     test_status_trust_dir_loads_status_files_after_certificates,
+	     test_status_list_by_a_revoked_signer_is_outdated_by_a_later_one,
 	     test_status_qr_of_a_revoked_document_is_revoked,
 	     test_status_qr_of_a_suspended_document_is_suspended,
 	     test_status_qr_of_a_superseded_document_is_superseded,

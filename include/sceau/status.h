@@ -127,8 +127,11 @@ SCEAU_EXPORT const struct sceau_status_entry *sceau_status_find(const struct sce
  * SCEAU_ERR_MISMATCH for a forged or untrusted signature): a trust store
  * is not a place for guesses. Of two lists of one body the higher
  * sequence is kept (a lower one is accepted and ignored); an equal
- * sequence with other contents is SCEAU_ERR_MISMATCH. Not to be called
- * while other threads verify with the store. */
+ * sequence with other contents is SCEAU_ERR_MISMATCH. A list whose only
+ * fault is a revoked signer is accepted and ignored when the store
+ * already holds a higher sequence of that body (its list under a new
+ * key), and refused otherwise. Not to be called while other threads
+ * verify with the store. */
 SCEAU_EXPORT enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char *buf,
 						   size_t len, struct sceau_error *err);
 

@@ -32,7 +32,9 @@ SCEAU_EXPORT enum sceau_err sceau_trust_new(struct sceau_trust **out, /* OUT */
 /* Read every *.crt and *.crl in `dir`, then every *.status (a status list,
  * sceau_trust_add_status); other files are ignored. A file that does not
  * parse or a status list that does not verify is an error naming it (a
- * trust store is not a place for guesses); a directory without any root
+ * trust store is not a place for guesses), except a list by a revoked
+ * signer when the directory also holds a later list of that body, in any
+ * order (the body's list under its new key); a directory without any root
  * certificate is SCEAU_ERR_INVALID. *out: caller frees with
  * sceau_trust_free. */
 SCEAU_EXPORT enum sceau_err sceau_trust_load_dir(const char *dir,

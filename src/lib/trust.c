@@ -185,9 +185,13 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Add one file of a trust directory to t (not a regular file: skipped). */
+static enum sceau_err add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
+				 int *revoked, struct sceau_error *err);
+
+/* Add one file of a trust directory to t (not a regular file: skipped).
+ * *revoked: a status list refused only for its revoked signer. */
 static enum sceau_err load_file(struct sceau_trust *t, const char *dir, const char *name,
-				struct sceau_error *err)
+				int *revoked, struct sceau_error *err)
 {
 	char *path = sceau_path_join(dir, name);
 	unsigned char *buf = NULL;
@@ -195,6 +199,8 @@ static enum sceau_err load_file(struct sceau_trust *t, const char *dir, const ch
 	struct stat st;
 	enum sceau_err ret;
 
+	if (revoked)
+		*revoked = 0;
 	if (!path)
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -213,8 +219,8 @@ static enum sceau_err load_file(struct sceau_trust *t, const char *dir, const ch
 		X509_CRL_free(c);
 	} else {
 		ret = sceau_fs_read(path, SCEAU_STATUS_MAX, "status list", &buf, &len, err);
-		if (ret == SCEAU_OK &&
-		    (ret = sceau_trust_add_status(t, buf, len, err)) != SCEAU_OK && err) {
+		if (ret == SCEAU_OK && (ret = add_status(t, buf, len, revoked, err)) != SCEAU_OK &&
+		    err) {
 			char msg[sizeof(err->msg)];
 			memcpy(msg, err->msg, sizeof(msg));
 			sceau_fail(err, ret, "cannot load '%s': %s", path, msg);
@@ -233,7 +239,9 @@ enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
 	DIR *d = NULL;
 	struct dirent *e;
 	char **names = NULL;
+	unsigned char *later = NULL;
 	size_t n = 0, cap = 0;
+	int revoked = 0;
 
 	if (!dir || !out)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust directory given");
@@ -264,13 +272,26 @@ enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
 		qsort(names, n, sizeof(*names), by_name);
 	if ((ret = sceau_trust_new(&t, err)) != SCEAU_OK)
 		goto out;
+	if (n && !(later = calloc(n, 1))) {
+		ret = sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	/* Status lists last: they are verified under the certificates and
-	 * CRLs, whatever their names. */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++)
-			if (has_suffix(names[i], ".status") == pass &&
-			    (ret = load_file(t, dir, names[i], err)) != SCEAU_OK)
+	 * CRLs, whatever their names. A list refused for its revoked signer
+	 * is tried again at the end: a later list of that body, signed with
+	 * its new key, may come after it and makes it outdated. */
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < n; i++) {
+			if (pass == 2 ? !later[i] : has_suffix(names[i], ".status") != pass)
+				continue;
+			ret = load_file(t, dir, names[i], pass == 1 ? &revoked : NULL, err);
+			if (ret != SCEAU_OK && pass == 1 && revoked) {
+				later[i] = 1;
+				continue;
+			}
+			if (ret != SCEAU_OK)
 				goto out;
+		}
 	if (!t->nroots) {
 		ret = sceau_fail(err, SCEAU_ERR_INVALID,
 				 "trust directory '%s' holds no root certificate (*.crt)", dir);
@@ -285,6 +306,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	free(later);
 	sceau_trust_free(t);
 	return ret;
 }
@@ -433,10 +455,11 @@ static int same_list(const struct sceau_status *a, const struct sceau_status *b)
 /* Find the signer of list `s` (decoded with COSE fields `c`): a signer
  * certificate with its kid and the list's issuer as common name, whose key
  * verifies the signature and which the store trusts at the list's issue
- * time, for any programme. Sets *ok, or says why not in `why`. */
+ * time, for any programme. Sets *ok, or says why not in `why`; *revoked
+ * when the only thing wrong is that the signer is revoked. */
 static enum sceau_err list_signer(const struct sceau_trust *t, const struct sceau_status *s,
-				  const struct sceau_cose *c, int *ok, char *why, size_t whylen,
-				  struct sceau_error *err)
+				  const struct sceau_cose *c, int *ok, int *revoked, char *why,
+				  size_t whylen, struct sceau_error *err)
 {
 	struct sceau_verdict v = {0};
 	enum sceau_err ret;
@@ -444,6 +467,7 @@ static enum sceau_err list_signer(const struct sceau_trust *t, const struct scea
 	char cn[128];
 
 	*ok = 0;
+	*revoked = 0;
 	for (size_t i = 0; i < t->nsigners && !*ok; i++) {
 		X509 *cert = t->signers[i].cert;
 		if (memcmp(t->signers[i].kid, s->kid, SCEAU_KID_LEN) != 0)
@@ -462,6 +486,7 @@ static enum sceau_err list_signer(const struct sceau_trust *t, const struct scea
 		    SCEAU_OK)
 			return ret;
 		*ok = v.code == SCEAU_VERDICT_VALID;
+		*revoked = v.code == SCEAU_VERDICT_REVOKED;
 	}
 	if (*ok)
 		return SCEAU_OK;
@@ -480,24 +505,38 @@ static enum sceau_err list_signer(const struct sceau_trust *t, const struct scea
 	return SCEAU_OK;
 }
 
-enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
-				      struct sceau_error *err)
+/* sceau_trust_add_status, saying in *revoked (if given) that a refusal was
+ * only for a revoked signer. */
+static enum sceau_err add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
+				 int *revoked, struct sceau_error *err)
 {
 	struct sceau_status *s = NULL, **slot;
 	struct sceau_cose c;
 	enum sceau_err ret;
 	char why[SCEAU_VERDICT_REASON_MAX + 64];
-	int ok = 0;
+	int ok = 0, by_revoked = 0;
 
+	if (revoked)
+		*revoked = 0;
 	if (!t)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust store given");
 	/* The signature first, on the list without its entries: a hostile
 	 * list costs its bytes, not a table of entries, until it is proven. */
 	if ((ret = sceau_status_decode_cose(buf, len, 1, &s, &c, err)) != SCEAU_OK)
 		return ret;
-	if ((ret = list_signer(t, s, &c, &ok, why, sizeof(why), err)) != SCEAU_OK)
+	if ((ret = list_signer(t, s, &c, &ok, &by_revoked, why, sizeof(why), err)) != SCEAU_OK)
 		goto out;
+	/* A body whose key was revoked publishes its next list with its new
+	 * key: the old list, signed by the revoked one, is then outdated, not
+	 * a threat, and is ignored. Without a later list it is refused. */
+	if (!ok && by_revoked && (slot = slot_for(t, s->issuer)) &&
+	    (*slot)->sequence > s->sequence) {
+		ret = SCEAU_OK;
+		goto out;
+	}
 	if (!ok) {
+		if (revoked)
+			*revoked = by_revoked;
 		ret = sceau_fail(err, SCEAU_ERR_MISMATCH,
 				 "status list of '%s' (sequence %" PRIu64 "): %s", s->issuer,
 				 s->sequence, why);
@@ -533,6 +572,12 @@ enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char
 out:
 	sceau_status_free(s);
 	return ret;
+}
+
+enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
+				      struct sceau_error *err)
+{
+	return add_status(t, buf, len, NULL, err);
 }
 
 /* "2026-11-20" */
