@@ -22,6 +22,10 @@
 extern "C" {
 #endif
 
+/* STACK_OF(X509), declared here so that this header does not need
+ * <openssl/x509.h> before it. */
+struct stack_st_X509;
+
 /* Sign `pdf` (`len` bytes; a PDF with a classic xref table, as sceau_render
  * writes) with `key` and its certificate `cert` at time `when` (0: now),
  * adding `chain` (may be NULL; the certificates above `cert`, root last;
