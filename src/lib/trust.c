@@ -185,13 +185,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static enum sceau_err add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
-				 int *revoked, struct sceau_error *err);
-
-/* Add one file of a trust directory to t (not a regular file: skipped).
- * *revoked: a status list refused only for its revoked signer. */
+/* Add one file of a trust directory to t (not a regular file: skipped). */
 static enum sceau_err load_file(struct sceau_trust *t, const char *dir, const char *name,
-				int *revoked, struct sceau_error *err)
+				struct sceau_error *err)
 {
 	char *path = sceau_path_join(dir, name);
 	unsigned char *buf = NULL;
@@ -199,8 +195,6 @@ static enum sceau_err load_file(struct sceau_trust *t, const char *dir, const ch
 	struct stat st;
 	enum sceau_err ret;
 
-	if (revoked)
-		*revoked = 0;
 	if (!path)
 		return sceau_fail(err, SCEAU_ERR_NOMEM, "out of memory");
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -219,8 +213,8 @@ static enum sceau_err load_file(struct sceau_trust *t, const char *dir, const ch
 		X509_CRL_free(c);
 	} else {
 		ret = sceau_fs_read(path, SCEAU_STATUS_MAX, "status list", &buf, &len, err);
-		if (ret == SCEAU_OK && (ret = add_status(t, buf, len, revoked, err)) != SCEAU_OK &&
-		    err) {
+		if (ret == SCEAU_OK &&
+		    (ret = sceau_trust_add_status(t, buf, len, err)) != SCEAU_OK && err) {
 			char msg[sizeof(err->msg)];
 			memcpy(msg, err->msg, sizeof(msg));
 			sceau_fail(err, ret, "cannot load '%s': %s", path, msg);
@@ -241,7 +235,6 @@ enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
 	char **names = NULL;
 	unsigned char *later = NULL;
 	size_t n = 0, cap = 0;
-	int revoked = 0;
 
 	if (!dir || !out)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust directory given");
@@ -277,15 +270,16 @@ enum sceau_err sceau_trust_load_dir(const char *dir, struct sceau_trust **out,
 		goto out;
 	}
 	/* Status lists last: they are verified under the certificates and
-	 * CRLs, whatever their names. A list refused for its revoked signer
-	 * is tried again at the end: a later list of that body, signed with
-	 * its new key, may come after it and makes it outdated. */
+	 * CRLs, whatever their names. A list refused is tried once more at
+	 * the end: one by a revoked signer is outdated by the body's later
+	 * list under its new key, which may come after it; any other refusal
+	 * simply recurs. */
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = 0; i < n; i++) {
 			if (pass == 2 ? !later[i] : has_suffix(names[i], ".status") != pass)
 				continue;
-			ret = load_file(t, dir, names[i], pass == 1 ? &revoked : NULL, err);
-			if (ret != SCEAU_OK && pass == 1 && revoked) {
+			ret = load_file(t, dir, names[i], err);
+			if (ret != SCEAU_OK && pass == 1) {
 				later[i] = 1;
 				continue;
 			}
@@ -505,10 +499,8 @@ static enum sceau_err list_signer(const struct sceau_trust *t, const struct scea
 	return SCEAU_OK;
 }
 
-/* sceau_trust_add_status, saying in *revoked (if given) that a refusal was
- * only for a revoked signer. */
-static enum sceau_err add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
-				 int *revoked, struct sceau_error *err)
+enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
+				      struct sceau_error *err)
 {
 	struct sceau_status *s = NULL, **slot;
 	struct sceau_cose c;
@@ -516,8 +508,6 @@ static enum sceau_err add_status(struct sceau_trust *t, const unsigned char *buf
 	char why[SCEAU_VERDICT_REASON_MAX + 64];
 	int ok = 0, by_revoked = 0;
 
-	if (revoked)
-		*revoked = 0;
 	if (!t)
 		return sceau_fail(err, SCEAU_ERR_INVALID, "no trust store given");
 	/* The signature first, on the list without its entries: a hostile
@@ -535,8 +525,6 @@ static enum sceau_err add_status(struct sceau_trust *t, const unsigned char *buf
 		goto out;
 	}
 	if (!ok) {
-		if (revoked)
-			*revoked = by_revoked;
 		ret = sceau_fail(err, SCEAU_ERR_MISMATCH,
 				 "status list of '%s' (sequence %" PRIu64 "): %s", s->issuer,
 				 s->sequence, why);
@@ -572,12 +560,6 @@ static enum sceau_err add_status(struct sceau_trust *t, const unsigned char *buf
 out:
 	sceau_status_free(s);
 	return ret;
-}
-
-enum sceau_err sceau_trust_add_status(struct sceau_trust *t, const unsigned char *buf, size_t len,
-				      struct sceau_error *err)
-{
-	return add_status(t, buf, len, NULL, err);
 }
 
 /* "2026-11-20" */
